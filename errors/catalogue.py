@@ -1,0 +1,444 @@
+"""The error catalogue: loaded once from `errors/content/` into immutable objects.
+
+Layout of the content folder:
+
+    categories/<id>.md   one per category (1xxx … 5xxx): TOML front matter + explanation
+    codes/<code>.md      one per error code: TOML front matter + guidance
+    guides/<slug>.md     short guides the code pages link to
+
+Front matter sits between two `+++` lines at the top of a file and is TOML. `validate_content()`
+reports every problem with its file and field; Django's system checks (`errors/checks.py`) run it,
+so `manage.py check` tells a docs writer exactly what is wrong.
+"""
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from http import HTTPStatus
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from errors import markdown
+
+VERDICTS = ("yes", "no", "sometimes")
+# How a retryable code is retried; each strategy belongs to one verdict.
+STRATEGIES = {
+    "fix": "no",  # change the request or account first; retrying as-is fails the same way
+    "retry_after": "yes",  # wait what the 429 says (Retry-After / error.retry_after)
+    "backoff": "yes",  # exponential backoff from 1 s, capped at 30 s
+    "delay": "yes",  # a fixed short wait (retry_delay_seconds)
+    "condition": "sometimes",  # once something outside the request has changed
+}
+BACKOFF_SCHEDULE = (1, 2, 4, 8, 16, 30)
+TRACE_ID_EXAMPLE = "2eff5df5c6f688733c007523c4d61cd9"
+DOC_URL = "https://docs.linqapp.com/error/codes/{category}/{code}/"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list["ContentProblem"]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    path: Path
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}" + (f" [{self.field}]" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str  # "1xxx"
+    name: str
+    default_retry: str  # yes / no / sometimes
+    default_retry_text: str  # "No — fix the request"
+    summary: str
+    description: markdown.Rendered
+
+    @property
+    def first_code(self) -> int:
+        return int(self.id[0]) * 1000
+
+    def holds(self, number: int) -> bool:
+        return self.first_code <= number < self.first_code + 1000
+
+
+@dataclass(frozen=True)
+class RetryVerdict:
+    verdict: str  # yes / no / sometimes
+    strategy: str  # one of STRATEGIES
+    advice: str  # one sentence for people
+    delay_seconds: int | None = None  # for the "delay" strategy
+
+    @property
+    def schedule_seconds(self) -> tuple[int, ...] | None:
+        return BACKOFF_SCHEDULE if self.strategy == "backoff" else None
+
+
+@dataclass(frozen=True)
+class Guide:
+    slug: str
+    title: str
+    summary: str
+    body: markdown.Rendered
+    source: str
+    link_phrases: dict[str, str] = field(default_factory=dict)  # phrase -> fragment
+
+    @property
+    def url(self) -> str:
+        return f"/guides/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: int
+    message: str
+    http_status: int
+    category: Category
+    troubleshooting: str
+    retry: RetryVerdict
+    related_codes: tuple[int, ...]
+    related_guides: tuple[str, ...]
+    example: str  # the example envelope, JSON text
+    guidance: markdown.Rendered
+    guidance_source: str
+    troubleshooting_html: SafeString
+    example_html: SafeString
+
+    @property
+    def reason_phrase(self) -> str:
+        return HTTPStatus(self.http_status).phrase
+
+    @property
+    def url(self) -> str:
+        return f"/errors/{self.code}/"
+
+    @property
+    def doc_url(self) -> str:
+        return DOC_URL.format(category=self.category.id, code=self.code)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    categories: tuple[Category, ...]
+    codes: tuple[ErrorCode, ...]  # sorted by code
+    guides: dict[str, Guide]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {e.code: e for e in self.codes})
+
+    def get(self, code: int) -> ErrorCode | None:
+        return self._by_code.get(code)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def category_for_number(self, number: int) -> Category | None:
+        return next((c for c in self.categories if c.holds(number)), None)
+
+    def in_category(self, category: Category) -> tuple[ErrorCode, ...]:
+        return tuple(e for e in self.codes if e.category is category)
+
+    def neighbours(self, entry: ErrorCode) -> tuple[ErrorCode | None, ErrorCode | None]:
+        index = self.codes.index(entry)
+        previous = self.codes[index - 1] if index > 0 else None
+        following = self.codes[index + 1] if index + 1 < len(self.codes) else None
+        return previous, following
+
+    def nearest(self, number: int, count: int = 5) -> list[ErrorCode]:
+        return sorted(self.codes, key=lambda e: (abs(e.code - number), e.code))[:count]
+
+    def with_message(self, message: str) -> list[ErrorCode]:
+        """Codes whose documented message equals `message`, ignoring case and end punctuation."""
+        wanted = normalise_message(message)
+        return [e for e in self.codes if normalise_message(e.message) == wanted]
+
+    @property
+    def http_statuses(self) -> list[int]:
+        return sorted({e.http_status for e in self.codes})
+
+
+def normalise_message(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!").casefold()
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A\+\+\+\n(?P<meta>.*?)\n\+\+\+\n?(?P<body>.*)\Z", re.DOTALL)
+
+
+@dataclass
+class _Source:
+    path: Path
+    meta: dict
+    body: str
+
+
+class _Problems(list):
+    def add(self, path: Path, field_name: str, message: str) -> None:
+        self.append(ContentProblem(path, field_name, message))
+
+
+def _read(path: Path, problems: _Problems) -> _Source | None:
+    try:
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(path, "", f"cannot be read: {exc}")
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.add(path, "", "has no front matter: start the file with a '+++' line")
+        return None
+    try:
+        meta = tomllib.loads(match["meta"])
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(path, "", f"front matter is not valid TOML: {exc}")
+        return None
+    return _Source(path, meta, match["body"])
+
+
+def _require(source: _Source, name: str, kind: type | tuple, problems: _Problems):
+    if name not in source.meta:
+        problems.add(source.path, name, "is missing")
+        return None
+    value = source.meta[name]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        problems.add(source.path, name, f"must be {expected}, not {type(value).__name__}")
+        return None
+    if isinstance(value, str) and not value.strip():
+        problems.add(source.path, name, "is empty")
+        return None
+    return value
+
+
+def _load_categories(folder: Path, problems: _Problems) -> list[Category]:
+    categories = []
+    for path in sorted(folder.glob("*.md")):
+        source = _read(path, problems)
+        if source is None:
+            continue
+        values = {
+            name: _require(source, name, str, problems)
+            for name in ("id", "name", "default_retry", "default_retry_text", "summary")
+        }
+        if None in values.values():
+            continue
+        if not re.fullmatch(r"[1-9]xxx", values["id"]):
+            problems.add(path, "id", f"must look like '1xxx', not {values['id']!r}")
+            continue
+        if values["default_retry"] not in VERDICTS:
+            problems.add(path, "default_retry", f"must be one of {', '.join(VERDICTS)}")
+            continue
+        categories.append(Category(description=markdown.render(source.body), **values))
+    if not categories:
+        problems.add(folder, "", "holds no category files")
+    return sorted(categories, key=lambda c: c.id)
+
+
+def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
+    guides = {}
+    for path in sorted(folder.glob("*.md")):
+        source = _read(path, problems)
+        if source is None:
+            continue
+        title = _require(source, "title", str, problems)
+        summary = _require(source, "summary", str, problems)
+        phrases = source.meta.get("link_phrases", {})
+        if not isinstance(phrases, dict) or not all(isinstance(v, str) for v in phrases.values()):
+            problems.add(path, "link_phrases", "must be a table of phrase = \"fragment\"")
+            phrases = {}
+        if title is None or summary is None:
+            continue
+        if not source.body.strip():
+            problems.add(path, "body", "is empty")
+        guides[path.stem] = Guide(
+            slug=path.stem,
+            title=title,
+            summary=summary,
+            body=markdown.render(source.body),
+            source=source.body,
+            link_phrases=phrases,
+        )
+    return guides
+
+
+def _check_example(source: _Source, example: str, code: int, status: int, problems: _Problems):
+    try:
+        envelope = json.loads(example)
+    except json.JSONDecodeError as exc:
+        problems.add(source.path, "example", f"is not valid JSON: {exc}")
+        return
+    if not isinstance(envelope, dict) or set(envelope) - {"success", "error", "trace_id"}:
+        problems.add(source.path, "example", "must be an object with success, error, trace_id only")
+        return
+    error = envelope.get("error")
+    if envelope.get("success") is not False:
+        problems.add(source.path, "example", "success must be false")
+    if not isinstance(error, dict):
+        problems.add(source.path, "example", "error must be an object")
+        return
+    if error.get("code") != code:
+        problems.add(source.path, "example", f"error.code is {error.get('code')!r}, not {code}")
+    if error.get("status") != status:
+        problems.add(
+            source.path, "example", f"error.status is {error.get('status')!r}, not {status}"
+        )
+    if not isinstance(error.get("message"), str):
+        problems.add(source.path, "example", "error.message must be a string")
+    if ("retry_after" in error) != (status == 429):
+        problems.add(source.path, "example", "error.retry_after belongs on 429 responses only")
+    if not re.fullmatch(r"[0-9a-f]{32}", str(envelope.get("trace_id", ""))):
+        problems.add(source.path, "example", "trace_id must be 32 lower-case hex characters")
+
+
+def _load_code(
+    source: _Source, categories: list[Category], problems: _Problems
+) -> ErrorCode | None:
+    path = source.path
+    start = len(problems)
+    code = _require(source, "code", int, problems)
+    message = _require(source, "message", str, problems)
+    status = _require(source, "http_status", int, problems)
+    troubleshooting = _require(source, "troubleshooting", str, problems)
+    verdict = _require(source, "retry", str, problems)
+    strategy = _require(source, "retry_strategy", str, problems)
+    advice = _require(source, "retry_advice", str, problems)
+    example = _require(source, "example", str, problems)
+    related_codes = source.meta.get("related_codes", [])
+    related_guides = source.meta.get("related_guides", [])
+    delay = source.meta.get("retry_delay_seconds")
+
+    if code is not None and path.stem != str(code):
+        problems.add(path, "code", f"is {code} but the file is named {path.name}")
+    if status is not None and status not in HTTPStatus._value2member_map_:
+        problems.add(path, "http_status", f"{status} is not an HTTP status")
+        status = None
+    if verdict is not None and verdict not in VERDICTS:
+        problems.add(path, "retry", f"must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if strategy is not None and strategy not in STRATEGIES:
+        problems.add(path, "retry_strategy", f"must be one of {', '.join(STRATEGIES)}")
+    elif strategy is not None and verdict in VERDICTS and STRATEGIES[strategy] != verdict:
+        problems.add(
+            path, "retry_strategy", f"{strategy!r} goes with retry = {STRATEGIES[strategy]!r}"
+        )
+    if (strategy == "delay") != isinstance(delay, int):
+        problems.add(
+            path, "retry_delay_seconds", "is required with retry_strategy 'delay', and only there"
+        )
+    if not isinstance(related_codes, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in related_codes
+    ):
+        problems.add(path, "related_codes", "must be a list of code numbers")
+        related_codes = []
+    if not isinstance(related_guides, list) or not all(isinstance(g, str) for g in related_guides):
+        problems.add(path, "related_guides", "must be a list of guide slugs")
+        related_guides = []
+    if not source.body.strip():
+        problems.add(path, "body", "is empty: write the guidance for this code")
+    category = None
+    if code is not None:
+        category = next((c for c in categories if c.holds(code)), None)
+        if category is None:
+            problems.add(path, "code", f"{code} falls in no category")
+    if example is not None and code is not None and status is not None:
+        _check_example(source, example, code, status, problems)
+    if len(problems) > start:
+        return None
+
+    guidance = markdown.render(source.body)
+    return ErrorCode(
+        code=code,
+        message=message,
+        http_status=status,
+        category=category,
+        troubleshooting=troubleshooting,
+        retry=RetryVerdict(verdict, strategy, advice, delay),
+        related_codes=tuple(related_codes),
+        related_guides=tuple(related_guides),
+        example=json.dumps(json.loads(example), indent=2),
+        guidance=guidance,
+        guidance_source=source.body,
+        troubleshooting_html=mark_safe(escape(troubleshooting)),  # linked below, once guides exist
+        example_html=markdown.highlight_json(json.dumps(json.loads(example), indent=2)),
+    )
+
+
+def _link_troubleshooting(text: str, guides: Iterable[Guide]) -> SafeString:
+    """Turn "See Rate Limits." in a troubleshooting line into a link to that guide."""
+    html = str(escape(text))
+    for guide in guides:
+        for phrase, fragment in {guide.title: "", **guide.link_phrases}.items():
+            pattern = re.compile(rf"\b(See) ({re.escape(escape(phrase))})(?=[.,;]|$)")
+            href = guide.url + (f"#{fragment}" if fragment else "")
+            html = pattern.sub(rf'\1 <a href="{href}">\2</a>', html)
+    return mark_safe(html)
+
+
+def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
+    problems = _Problems()
+    categories = _load_categories(folder / "categories", problems)
+    guides = _load_guides(folder / "guides", problems)
+    entries: dict[int, ErrorCode] = {}
+    for path in sorted((folder / "codes").glob("*.md")):
+        source = _read(path, problems)
+        if source is None:
+            continue
+        entry = _load_code(source, categories, problems)
+        if entry is None:
+            continue
+        if entry.code in entries:
+            problems.add(path, "code", f"{entry.code} is defined twice")
+            continue
+        entries[entry.code] = entry
+    if not entries:
+        problems.add(folder / "codes", "", "holds no code files")
+    for entry in entries.values():
+        path = folder / "codes" / f"{entry.code}.md"
+        for related in entry.related_codes:
+            if related not in entries:
+                problems.add(path, "related_codes", f"{related} is not a code in the catalogue")
+            elif related == entry.code:
+                problems.add(path, "related_codes", f"{related} is the code itself")
+        for slug in entry.related_guides:
+            if slug not in guides:
+                problems.add(path, "related_guides", f"{slug!r} is not a guide")
+    if problems:
+        return None, list(problems)
+    codes = tuple(
+        _with_links(entries[number], guides.values()) for number in sorted(entries)
+    )
+    return Catalogue(categories=tuple(categories), codes=codes, guides=guides), []
+
+
+def _with_links(entry: ErrorCode, guides: Iterable[Guide]) -> ErrorCode:
+    return replace(entry, troubleshooting_html=_link_troubleshooting(entry.troubleshooting, guides))
+
+
+def validate_content(folder: Path) -> list[ContentProblem]:
+    """Every problem in the content folder, each naming its file and field."""
+    return _collect(Path(folder))[1]
+
+
+def load_catalogue(folder: Path) -> Catalogue:
+    catalogue, problems = _collect(Path(folder))
+    if problems:
+        raise ContentError(problems)
+    return catalogue
+
+
+@cache
+def get_catalogue() -> Catalogue:
+    """The site's catalogue, loaded from settings.CONTENT_DIR on first use and kept in memory."""
+    return load_catalogue(settings.CONTENT_DIR)

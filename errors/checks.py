@@ -1,0 +1,19 @@
+"""System checks for the content folder: `manage.py check` names the file and field at fault."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+from errors.catalogue import validate_content
+
+
+@register(Tags.templates)
+def check_content(app_configs=None, **kwargs) -> list[Error]:
+    return [
+        Error(
+            f"{problem.path.name}: {problem.field or 'file'} {problem.message}",
+            hint=f"Edit {problem.path}",
+            obj=str(problem.path),
+            id="errors.E001",
+        )
+        for problem in validate_content(settings.CONTENT_DIR)
+    ]

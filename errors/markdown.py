@@ -1,0 +1,53 @@
+"""The one place Markdown is configured and the one place its output is marked safe.
+
+Only files from the repository (`errors/content/`) are rendered here; they are trusted the way code
+is. Python-Markdown passes raw HTML straight through, so nothing a user typed may ever be given to
+`render()`: user text is escaped by templates instead.
+"""
+
+from dataclasses import dataclass
+
+import markdown
+from django.utils.safestring import SafeString, mark_safe
+
+EXTENSIONS = ["toc", "fenced_code", "tables", "codehilite", "attr_list", "sane_lists"]
+EXTENSION_CONFIGS = {
+    "toc": {"toc_depth": "2-3", "permalink": "#", "permalink_title": "Link to this section"},
+    # CSS classes (not inline styles) so the strict Content-Security-Policy holds.
+    "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: SafeString
+    toc_html: SafeString
+    headings: tuple[str, ...]
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+
+
+_md = _converter()
+
+
+def render(source: str) -> Rendered:
+    """Render trusted repository Markdown to HTML with a table of contents."""
+    _md.reset()
+    html = _md.convert(source)
+    headings = tuple(_flatten_toc(_md.toc_tokens))
+    return Rendered(html=mark_safe(html), toc_html=mark_safe(_md.toc), headings=headings)
+
+
+def highlight_json(text: str) -> SafeString:
+    """Highlight a JSON example from the repository (never a user's paste: those are escaped)."""
+    return render(f"```json\n{text.strip()}\n```").html
+
+
+def _flatten_toc(tokens: list[dict]) -> list[str]:
+    names = []
+    for token in tokens:
+        names.append(token["name"])
+        names.extend(_flatten_toc(token.get("children", [])))
+    return names
