@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("diagnose.urls")),
+    path("support/", include("support.urls")),
     path("", include("errors.urls")),
 ]
