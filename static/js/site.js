@@ -1,0 +1,41 @@
+// linqdocs: the few behaviours htmx does not cover. Loaded with `defer`; the pages work without it.
+(function () {
+  "use strict";
+
+  // "/" focuses the search box, as on most documentation sites (not while typing elsewhere).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    var box = document.querySelector("[data-search-box]");
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  // Copy buttons: <button data-copy="text"> or data-copy-target="#id". Hidden until the script runs.
+  function initCopyButtons(root) {
+    root.querySelectorAll("[data-copy], [data-copy-target]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy], [data-copy-target]");
+    if (!button) return;
+    var text = button.getAttribute("data-copy");
+    if (text === null) {
+      var source = document.querySelector(button.getAttribute("data-copy-target"));
+      text = source ? source.textContent : "";
+    }
+    var label = button.textContent;
+    navigator.clipboard.writeText(text).then(
+      function () { button.textContent = "Copied"; },
+      function () { button.textContent = "Copy failed"; }
+    ).finally(function () {
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+  document.addEventListener("DOMContentLoaded", function () { initCopyButtons(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { initCopyButtons(event.target); });
+})();
