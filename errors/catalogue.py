@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -129,11 +130,12 @@ class ErrorCode:
         return DOC_URL.format(category=self.category.id, code=self.code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one catalogue per load
 class Catalogue:
     categories: tuple[Category, ...]
     codes: tuple[ErrorCode, ...]  # sorted by code
     guides: dict[str, Guide]
+    updated_at: datetime  # newest modification time among the content files
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {e.code: e for e in self.codes})
@@ -419,7 +421,9 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     codes = tuple(
         _with_links(entries[number], guides.values()) for number in sorted(entries)
     )
-    return Catalogue(categories=tuple(categories), codes=codes, guides=guides), []
+    newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
+    updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
+    return Catalogue(tuple(categories), codes, guides, updated_at), []
 
 
 def _with_links(entry: ErrorCode, guides: Iterable[Guide]) -> ErrorCode:

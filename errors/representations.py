@@ -1,0 +1,291 @@
+"""The catalogue in the shapes tools read: JSON (SPEC §4), Markdown, RFC 9457 problem details, llms.txt.
+
+Shared by the JSON API, the per-code alternate formats and the command line; nothing here knows HTTP.
+"""
+
+import json
+
+from errors.catalogue import Catalogue, Category, ErrorCode
+
+
+def category_dict(category: Category) -> dict:
+    return {"id": category.id, "name": category.name, "default_retry": category.default_retry}
+
+
+def entry_dict(entry: ErrorCode, *, guidance: bool = True) -> dict:
+    data = {
+        "code": entry.code,
+        "message": entry.message,
+        "http_status": entry.http_status,
+        "category": category_dict(entry.category),
+        "retry": {"verdict": entry.retry.verdict, "advice": entry.retry.advice},
+        "troubleshooting": entry.troubleshooting,
+        "url": entry.url,
+    }
+    if guidance:
+        data["guidance_html"] = str(entry.guidance.html)
+    return data
+
+
+def catalogue_dict(entries: list[ErrorCode]) -> dict:
+    return {"count": len(entries), "errors": [entry_dict(e, guidance=False) for e in entries]}
+
+
+def retry_sentence(entry: ErrorCode) -> str:
+    retry = entry.retry
+    if retry.strategy == "backoff":
+        schedule = ", ".join(str(s) for s in retry.schedule_seconds)
+        return f"{retry.advice} Backoff schedule: {schedule} s, with jitter."
+    if retry.strategy == "delay":
+        return f"{retry.advice} Wait about {retry.delay_seconds} s."
+    return retry.advice
+
+
+def entry_markdown(entry: ErrorCode) -> str:
+    """One code as a Markdown document: front facts, troubleshooting, example, guidance source."""
+    related = ", ".join(f"[{c}](/errors/{c}/)" for c in entry.related_codes) or "none"
+    return (
+        f"# {entry.code} — {entry.message}\n\n"
+        f"- HTTP status: {entry.http_status} {entry.reason_phrase}\n"
+        f"- Category: {entry.category.id} {entry.category.name} "
+        f"(default: {entry.category.default_retry_text})\n"
+        f"- Retry: {entry.retry.verdict} — {retry_sentence(entry)}\n"
+        f"- Troubleshooting: {entry.troubleshooting}\n"
+        f"- Related codes: {related}\n"
+        f"- Page: {entry.url}\n\n"
+        f"## Example envelope\n\n```json\n{entry.example}\n```\n\n"
+        f"{entry.guidance_source.strip()}\n"
+    )
+
+
+def entry_problem(entry: ErrorCode, base_url: str) -> dict:
+    """RFC 9457 problem details describing the code (type URI = its page)."""
+    return {
+        "type": base_url + entry.url,
+        "title": entry.message,
+        "status": entry.http_status,
+        "detail": entry.troubleshooting,
+        "code": entry.code,
+        "category": entry.category.id,
+        "retry": entry.retry.verdict,
+        "retry_advice": entry.retry.advice,
+    }
+
+
+def llms_index(catalogue: Catalogue, *, full: bool = False) -> str:
+    lines = [
+        "# linqdocs — Linq API v3 error reference",
+        "",
+        "> Every error code of the Linq messaging API v3: meaning, HTTP status, whether and when "
+        "to retry, and how to fix it. Errors arrive as {success: false, error: {status, code, "
+        "message, retry_after?, doc_url?}, trace_id}.",
+        "",
+        "Machine-readable: /api/errors/ (JSON catalogue), /api/errors/<code>/, /errors/<code>.md, "
+        "/api/openapi.json; POST a pasted error to /api/diagnose/ for a diagnosis.",
+        "",
+    ]
+    for category in catalogue.categories:
+        lines += [f"## {category.id} {category.name} — {category.default_retry_text}", ""]
+        for entry in catalogue.in_category(category):
+            lines.append(
+                f"- [{entry.code} {entry.message}](/errors/{entry.code}.md): HTTP "
+                f"{entry.http_status}; retry {entry.retry.verdict}; {entry.troubleshooting}"
+            )
+        lines.append("")
+    lines += ["## Guides", ""]
+    lines += [f"- [{g.title}]({g.url}): {g.summary}" for g in catalogue.guides.values()]
+    if full:
+        for entry in catalogue.codes:
+            lines += ["", "---", "", entry_markdown(entry)]
+        for guide in catalogue.guides.values():
+            lines += ["", "---", "", f"# {guide.title}", "", guide.source.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def openapi_document(catalogue: Catalogue) -> dict:
+    verdicts = ["yes", "no", "sometimes"]
+    categories = [c.id for c in catalogue.categories]
+    envelope = {
+        "type": "object",
+        "required": ["success", "error", "trace_id"],
+        "properties": {
+            "success": {"type": "boolean", "const": False},
+            "error": {
+                "type": "object",
+                "required": ["status", "code", "message"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+            "trace_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+        },
+    }
+    entry = {
+        "type": "object",
+        "required": ["code", "message", "http_status", "category", "retry", "troubleshooting", "url"],
+        "properties": {
+            "code": {"type": "integer"},
+            "message": {"type": "string"},
+            "http_status": {"type": "integer"},
+            "category": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "enum": categories},
+                    "name": {"type": "string"},
+                    "default_retry": {"type": "string", "enum": verdicts},
+                },
+            },
+            "retry": {
+                "type": "object",
+                "properties": {
+                    "verdict": {"type": "string", "enum": verdicts},
+                    "advice": {"type": "string"},
+                },
+            },
+            "troubleshooting": {"type": "string"},
+            "url": {"type": "string"},
+            "guidance_html": {"type": "string"},
+        },
+    }
+    multi = {"style": "form", "explode": True}
+    filters = [
+        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+        {
+            "name": "category",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string", "enum": categories}},
+            **multi,
+        },
+        {
+            "name": "retry",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string", "enum": verdicts}},
+            **multi,
+        },
+        {
+            "name": "http",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "integer", "minimum": 100, "maximum": 599}},
+            **multi,
+        },
+    ]
+    error_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}}
+    finding = {
+        "type": "object",
+        "required": ["id", "level", "message"],
+        "properties": {
+            "id": {"type": "string"},
+            "level": {"type": "string", "enum": ["error", "warning", "info"]},
+            "message": {"type": "string"},
+            "line": {"type": "integer"},
+            "column": {"type": "integer"},
+        },
+    }
+    diagnosis = {
+        "type": "object",
+        "required": ["input_kind", "findings", "diagnoses"],
+        "properties": {
+            "input_kind": {"type": "string"},
+            "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+            "diagnoses": {"type": "array", "items": {"type": "object"}},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "linqdocs",
+            "version": "1.0.0",
+            "description": "The Linq API v3 error catalogue and a diagnosis service for pasted errors.",
+        },
+        "paths": {
+            "/api/errors/": {
+                "get": {
+                    "summary": "The catalogue, filtered",
+                    "operationId": "listErrors",
+                    "parameters": filters,
+                    "responses": {
+                        "200": {
+                            "description": "Matching codes",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "count": {"type": "integer"},
+                                            "errors": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Error"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": {"description": "A filter value is not understood", **error_response},
+                    },
+                }
+            },
+            "/api/errors/{code}/": {
+                "get": {
+                    "summary": "One code",
+                    "operationId": "getError",
+                    "parameters": [
+                        {"name": "code", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The code",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                        "404": {"description": "No such code", **error_response},
+                    },
+                }
+            },
+            "/api/diagnose/": {
+                "post": {
+                    "summary": "Diagnose a pasted error (raw body, up to 64 KiB)",
+                    "operationId": "diagnose",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The diagnosis",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                            },
+                        },
+                        "400": {
+                            "description": "Empty paste",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                            },
+                        },
+                        "413": {
+                            "description": "Paste larger than 64 KiB",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": entry,
+                "Envelope": envelope,
+                "Finding": finding,
+                "Diagnosis": diagnosis,
+            }
+        },
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,302 @@
+"""Search and filters over the in-memory catalogue.
+
+The index is built once per catalogue. A query is split into terms; every term must match an
+entry somewhere (AND), and each term scores by the best field it matched in:
+
+    exact code > code range / prefix > message > HTTP status and reason > troubleshooting > guidance
+
+Words match exactly, by prefix (3+ letters), or with one typo (4+ letters, through a
+single-deletion index, so no query scans the vocabulary).
+"""
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
+
+# Field weights: the ranking contract of the search.
+EXACT_CODE = 1000
+CODE_PREFIX = 400
+MESSAGE = 100
+HTTP = 90
+TROUBLESHOOTING = 50
+GUIDANCE = 10
+
+PREFIX_FACTOR = 0.7
+TYPO_FACTOR = 0.5
+PHRASE_BONUS = 60
+MAX_QUERY_LENGTH = 200
+
+FIELD_NAMES = {
+    MESSAGE: "message",
+    HTTP: "HTTP status",
+    TROUBLESHOOTING: "troubleshooting",
+    GUIDANCE: "guidance",
+}
+
+STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from how i if in is it my of on or the this to "
+    "was what when why with you your error errors code".split()
+)
+WORD = re.compile(r"[a-z0-9]+(?:[_'][a-z0-9]+)*")
+FENCE = re.compile(r"```.*?```", re.DOTALL)
+MARKUP = re.compile(r"[`*_#>|\[\]()]|https?://\S+")
+
+
+def words(text: str) -> list[str]:
+    found = []
+    for token in WORD.findall(text.casefold()):
+        found.append(token)
+        if "_" in token:
+            found.extend(token.split("_"))
+    return found
+
+
+def plain_guidance(markdown_source: str) -> str:
+    """The guidance as searchable prose: code blocks and Markdown punctuation removed."""
+    return re.sub(r"\s+", " ", MARKUP.sub(" ", FENCE.sub(" ", markdown_source))).strip()
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: ErrorCode
+    score: float
+    matched_in: str  # "code", "message", "HTTP status", "troubleshooting", "guidance", ""
+    snippet: SafeString | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    categories: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    statuses: tuple[int, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.categories or self.verdicts or self.statuses)
+
+    def allows(self, entry: ErrorCode) -> bool:
+        return (
+            (not self.categories or entry.category.id in self.categories)
+            and (not self.verdicts or entry.retry.verdict in self.verdicts)
+            and (not self.statuses or entry.http_status in self.statuses)
+        )
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a visitor asked for, read from query parameters, with what could not be understood."""
+
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    problems: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q) or self.filters.active
+
+
+def _values(params: Mapping, name: str) -> list[str]:
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name, "")]
+    # Accept both ?category=1xxx&category=2xxx and ?category=1xxx,2xxx.
+    return [v.strip() for value in raw for v in str(value).split(",") if v.strip()]
+
+
+def parse_request(params: Mapping, catalogue: Catalogue | None = None) -> SearchRequest:
+    catalogue = catalogue or get_catalogue()
+    problems = []
+    q = " ".join(_values(params, "q")).strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        problems.append(f"The search text was cut to its first {MAX_QUERY_LENGTH} characters.")
+        q = q[:MAX_QUERY_LENGTH]
+
+    known_categories = [c.id for c in catalogue.categories]
+    categories = []
+    for value in _values(params, "category"):
+        if value.lower() in known_categories:
+            categories.append(value.lower())
+        else:
+            problems.append(
+                f"There is no category {value!r}; categories are {', '.join(known_categories)}."
+            )
+    verdicts = []
+    for value in _values(params, "retry"):
+        if value.lower() in VERDICTS:
+            verdicts.append(value.lower())
+        else:
+            problems.append(f"Retry must be one of {', '.join(VERDICTS)}, not {value!r}.")
+    statuses = []
+    for value in _values(params, "http"):
+        if value.isdigit() and 100 <= int(value) <= 599:
+            statuses.append(int(value))
+        else:
+            problems.append(f"HTTP status must be a number such as 404, not {value!r}.")
+    filters = Filters(
+        categories=tuple(dict.fromkeys(categories)),
+        verdicts=tuple(dict.fromkeys(verdicts)),
+        statuses=tuple(dict.fromkeys(statuses)),
+    )
+    return SearchRequest(q=q, filters=filters, problems=tuple(problems))
+
+
+class SearchIndex:
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        # word -> {code: best field weight containing it}
+        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
+        self.text: dict[int, dict[int, str]] = {}
+        for entry in catalogue.codes:
+            fields = {
+                MESSAGE: entry.message,
+                HTTP: f"{entry.http_status} {entry.reason_phrase}",
+                TROUBLESHOOTING: entry.troubleshooting,
+                GUIDANCE: plain_guidance(entry.guidance_source),
+            }
+            self.text[entry.code] = fields
+            for weight, text in fields.items():
+                for word in words(text):
+                    if self.postings[word].get(entry.code, 0) < weight:
+                        self.postings[word][entry.code] = weight
+        self.vocabulary = sorted(self.postings)
+        self.deletions: dict[str, set[str]] = defaultdict(set)
+        for word in self.vocabulary:
+            if len(word) >= 4 and not word.isdigit():
+                for variant in _deletions(word):
+                    self.deletions[variant].add(word)
+
+    # --- matching one term -------------------------------------------------------------------
+
+    def _word_scores(self, term: str) -> dict[int, float]:
+        scores: dict[int, float] = {}
+
+        def take(word: str, factor: float) -> None:
+            for code, weight in self.postings.get(word, {}).items():
+                scores[code] = max(scores.get(code, 0), weight * factor)
+
+        take(term, 1.0)
+        if len(term) >= 3:
+            start = bisect_left(self.vocabulary, term)
+            for word in self.vocabulary[start:]:
+                if not word.startswith(term):
+                    break
+                if word != term:
+                    take(word, PREFIX_FACTOR)
+        if len(term) >= 4 and not term.isdigit() and term not in self.postings:
+            candidates = set(self.deletions.get(term, ()))
+            for variant in _deletions(term):
+                candidates |= self.deletions.get(variant, set())
+                if variant in self.postings:
+                    candidates.add(variant)
+            for word in candidates:
+                take(word, TYPO_FACTOR)
+        return scores
+
+    def _number_scores(self, term: str) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        for entry in self.catalogue.codes:
+            text = str(entry.code)
+            if text == term:
+                scores[entry.code] = EXACT_CODE
+            elif text.startswith(term):
+                scores[entry.code] = CODE_PREFIX
+        if len(term) == 3:
+            for code, weight in self.postings.get(term, {}).items():
+                if weight == HTTP:
+                    scores[code] = max(scores.get(code, 0), CODE_PREFIX + HTTP)
+        return scores
+
+    def _term_scores(self, term: str) -> dict[int, float]:
+        if re.fullmatch(r"[1-9]xxx", term):
+            category = self.catalogue.category(term)
+            return {e.code: CODE_PREFIX for e in self.catalogue.in_category(category)} if category else {}
+        if term.isdigit():
+            return self._number_scores(term)
+        return self._word_scores(term)
+
+    # --- whole queries -----------------------------------------------------------------------
+
+    def search(self, q: str, filters: Filters = Filters()) -> list[Hit]:
+        candidates = [e for e in self.catalogue.codes if filters.allows(e)]
+        terms = [t for t in words(q) if t not in STOP_WORDS] or words(q)
+        if not terms:
+            return [Hit(e, 0, "") for e in candidates]
+        totals: dict[int, float] | None = None
+        for term in dict.fromkeys(terms):
+            scores = self._term_scores(term)
+            if totals is None:
+                totals = dict(scores)
+            else:
+                totals = {code: totals[code] + s for code, s in scores.items() if code in totals}
+            if not totals:
+                return []
+        phrase = q.casefold().strip()
+        hits = []
+        for entry in candidates:
+            if entry.code not in totals:
+                continue
+            score = totals[entry.code]
+            if len(terms) > 1 and phrase in entry.message.casefold():
+                score += PHRASE_BONUS
+            hits.append(self._hit(entry, score, terms))
+        return sorted(hits, key=lambda h: (-h.score, h.entry.code))
+
+    def _hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
+        if score >= CODE_PREFIX:
+            return Hit(entry, score, "code")
+        fields = self.text[entry.code]
+        for weight in (MESSAGE, HTTP, TROUBLESHOOTING, GUIDANCE):
+            found = _find_any(fields[weight], terms)
+            if found is not None:
+                snippet = (
+                    _snippet(fields[weight], *found) if weight in (TROUBLESHOOTING, GUIDANCE) else None
+                )
+                return Hit(entry, score, FIELD_NAMES[weight], snippet)
+        return Hit(entry, score, "guidance")
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _find_any(text: str, terms: Iterable[str]) -> tuple[int, int] | None:
+    lowered = text.casefold()
+    for term in terms:
+        match = re.search(rf"\b{re.escape(term)}\w*", lowered)
+        if match:
+            return match.start(), match.end()
+    return None
+
+
+def _snippet(text: str, start: int, end: int, context: int = 70) -> SafeString:
+    left = max(0, text.rfind(" ", 0, max(0, start - context)) + 1)
+    right = text.find(" ", min(len(text), end + context))
+    right = len(text) if right == -1 else right
+    return format_html(
+        "{}{}<mark>{}</mark>{}{}",
+        "…" if left > 0 else "",
+        text[left:start],
+        text[start:end],
+        text[end:right],
+        "…" if right < len(text) else "",
+    )
+
+
+@cache
+def _index_for(catalogue: Catalogue) -> SearchIndex:
+    return SearchIndex(catalogue)
+
+
+def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[Hit]:
+    return _index_for(catalogue or get_catalogue()).search(request.q, request.filters)
+
+
+def suggestions() -> list[str]:
+    """Queries that always find something, offered when a search finds nothing."""
+    return ["429", "Unauthorized", "2xxx", "webhook", "file too large"]

@@ -1,0 +1,285 @@
+"""Catalogue pages, guides, the JSON API and the files for tools. None of them touches the database."""
+
+from itertools import groupby
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import last_modified, require_GET
+
+from errors import representations
+from errors.catalogue import VERDICTS, ErrorCode, get_catalogue
+from errors.search import Hit, SearchRequest, parse_request, search, suggestions
+
+JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
+
+
+def _catalogue_updated(request: HttpRequest, *args, **kwargs):
+    return get_catalogue().updated_at
+
+
+def catalogue_page(view):
+    """GET only, with Last-Modified from the content files (ETags come from ConditionalGetMiddleware)."""
+    return require_GET(last_modified(_catalogue_updated)(view))
+
+
+def api_error(request: HttpRequest, status: int, code: str, message: str, **extra) -> JsonResponse:
+    """The project's own errors, in the same envelope as the Linq API (SPEC §2)."""
+    body = {
+        "success": False,
+        "error": {"status": status, "code": code, "message": message, **extra},
+        "trace_id": getattr(request, "trace_id", None),
+    }
+    return JsonResponse(body, status=status, json_dumps_params=JSON_DUMPS)
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def _results_context(request: HttpRequest) -> dict:
+    catalogue = get_catalogue()
+    wanted = parse_request(request.GET, catalogue)
+    hits = search(wanted, catalogue)
+    context = {
+        "wanted": wanted,
+        "hits": hits,
+        "count": len(hits),
+        "catalogue": catalogue,
+        "statuses": catalogue.http_statuses,
+        "verdicts": VERDICTS,
+        "suggestions": suggestions(),
+        "ranked": bool(wanted.q),
+        "groups": [] if wanted.q else _grouped(hits),
+    }
+    if not hits and wanted.q and wanted.filters.active:
+        # Say so when the filters, not the words, are what empties the page.
+        context["without_filters"] = len(search(SearchRequest(q=wanted.q), catalogue))
+    return context
+
+
+def _grouped(hits: list[Hit]) -> list[tuple]:
+    return [
+        (category, list(group))
+        for category, group in groupby(hits, key=lambda hit: hit.entry.category)
+    ]
+
+
+def _render_results(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    # A history restore asks for the whole page (HX-History-Restore-Request), not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, f"{template}#results", context)
+    else:
+        response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
+
+
+@catalogue_page
+def home(request: HttpRequest) -> HttpResponse:
+    catalogue = get_catalogue()
+    context = {
+        "catalogue": catalogue,
+        "statuses": catalogue.http_statuses,
+        "wanted": parse_request({}, catalogue),
+        "popular": [catalogue.get(c) for c in (1007, 2004, 1002, 2008, 3002, 4003) if catalogue.get(c)],
+        "section": "home",
+    }
+    return render(request, "errors/home.html", context)
+
+
+@catalogue_page
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    context = _results_context(request) | {"section": "errors"}
+    return _render_results(request, "errors/catalogue.html", context)
+
+
+def _entry_or_404(request: HttpRequest, code: str) -> ErrorCode | HttpResponse:
+    catalogue = get_catalogue()
+    entry = catalogue.get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    if entry is not None:
+        return entry
+    number = int(code) if code.isdigit() and len(code) <= 6 else None
+    context = {
+        "asked": code,
+        "number": number,
+        "category": catalogue.category_for_number(number) if number is not None else None,
+        "nearest": catalogue.nearest(number) if number is not None else [],
+        "catalogue": catalogue,
+        "wanted": parse_request({"q": code if number is None else ""}, catalogue),
+        "statuses": catalogue.http_statuses,
+        "section": "errors",
+    }
+    return render(request, "errors/unknown_code.html", context, status=404)
+
+
+@catalogue_page
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    if isinstance(entry, HttpResponse):
+        return entry
+    catalogue = get_catalogue()
+    previous, following = catalogue.neighbours(entry)
+    context = {
+        "entry": entry,
+        "previous": previous,
+        "next": following,
+        "related": [catalogue.get(c) for c in entry.related_codes],
+        "guides": [catalogue.guides[slug] for slug in entry.related_guides],
+        "retry_sentence": representations.retry_sentence(entry),
+        "section": "errors",
+    }
+    return render(request, "errors/detail.html", context)
+
+
+@catalogue_page
+def guide(request: HttpRequest, slug: str) -> HttpResponse:
+    catalogue = get_catalogue()
+    page = catalogue.guides.get(slug)
+    if page is None:
+        raise Http404(f"There is no guide called {slug!r}.")
+    linked = [e for e in catalogue.codes if slug in e.related_guides]
+    context = {
+        "guide": page,
+        "guides": catalogue.guides.values(),
+        "linked": linked,
+        "section": "guides",
+    }
+    return render(request, "guides/guide.html", context)
+
+
+@catalogue_page
+def guide_index(request: HttpRequest) -> HttpResponse:
+    catalogue = get_catalogue()
+    return render(
+        request, "guides/index.html", {"guides": catalogue.guides.values(), "section": "guides"}
+    )
+
+
+# --- One code in other formats ----------------------------------------------------------------
+
+
+@catalogue_page
+def code_markdown(request: HttpRequest, code: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    if isinstance(entry, HttpResponse):
+        return entry
+    return HttpResponse(
+        representations.entry_markdown(entry), content_type="text/markdown; charset=utf-8"
+    )
+
+
+@catalogue_page
+def code_json(request: HttpRequest, code: str) -> HttpResponse:
+    entry = get_catalogue().get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    if entry is None:
+        return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
+    return JsonResponse(representations.entry_dict(entry), json_dumps_params=JSON_DUMPS)
+
+
+@catalogue_page
+def code_problem(request: HttpRequest, code: str) -> HttpResponse:
+    entry = get_catalogue().get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    if entry is None:
+        return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
+    base = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse(
+        representations.entry_problem(entry, base),
+        content_type="application/problem+json",
+        json_dumps_params=JSON_DUMPS,
+    )
+
+
+# --- JSON API ---------------------------------------------------------------------------------
+
+
+@catalogue_page
+def api_list(request: HttpRequest) -> HttpResponse:
+    wanted = parse_request(request.GET)
+    if wanted.problems:
+        return api_error(request, 400, "invalid_filter", " ".join(wanted.problems))
+    hits = search(wanted)
+    return JsonResponse(
+        representations.catalogue_dict([hit.entry for hit in hits]), json_dumps_params=JSON_DUMPS
+    )
+
+
+@catalogue_page
+def api_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return code_json(request, code)
+
+
+@catalogue_page
+def openapi(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        representations.openapi_document(get_catalogue()), json_dumps_params=JSON_DUMPS
+    )
+
+
+# --- Files for assistants and search engines --------------------------------------------------
+
+
+@catalogue_page
+def llms(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        representations.llms_index(get_catalogue()), content_type="text/plain; charset=utf-8"
+    )
+
+
+@catalogue_page
+def llms_full(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        representations.llms_index(get_catalogue(), full=True),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@catalogue_page
+def sitemap(request: HttpRequest) -> HttpResponse:
+    catalogue = get_catalogue()
+    paths = [reverse("errors:home"), reverse("errors:catalogue"), reverse("diagnose:page")]
+    paths += [entry.url for entry in catalogue.codes]
+    paths += [g.url for g in catalogue.guides.values()]
+    context = {
+        "urls": [request.build_absolute_uri(path) for path in paths],
+        "lastmod": catalogue.updated_at.date().isoformat(),
+    }
+    return render(request, "sitemap.xml", context, content_type="application/xml")
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /support/",
+        "Disallow: /api/diagnose/",
+        f"Sitemap: {request.build_absolute_uri(reverse('errors:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the content is loaded and the database answers; 503 otherwise."""
+    checks = {}
+    try:
+        get_catalogue()
+        checks["catalogue"] = "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure means "not healthy", reported below
+        checks["catalogue"] = type(exc).__name__
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["database"] = type(exc).__name__
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
