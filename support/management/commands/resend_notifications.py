@@ -1,0 +1,53 @@
+"""Send the ticket e-mails that have not gone out (the mail server was down, the process died).
+
+Safe to run again and again, e.g. from cron every few minutes: a message that was sent is
+stamped on its ticket and never sent twice by this command. Run it from one place at a time.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import timezone
+
+from support.models import Ticket
+from support.notifications import send_pending
+
+
+class Command(BaseCommand):
+    help = "Send the support and confirmation e-mails that failed or never went out."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--min-age",
+            type=int,
+            default=60,
+            metavar="SECONDS",
+            help="Leave tickets younger than this alone: their request may still be sending "
+            "(default 60).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would be sent, send nothing."
+        )
+
+    def handle(self, *args, min_age: int, dry_run: bool, **options):
+        pending = Ticket.objects.filter(
+            Q(support_notified_at__isnull=True) | Q(requester_notified_at__isnull=True),
+            created_at__lte=timezone.now() - timedelta(seconds=min_age),
+        ).order_by("created_at", "id")
+        sent = failed = 0
+        for ticket in pending.iterator():
+            if dry_run:
+                self.stdout.write(f"{ticket.reference} pending: {ticket.notification_error}")
+                continue
+            if send_pending(ticket):
+                sent += 1
+                self.stdout.write(f"{ticket.reference} sent")
+            else:
+                failed += 1
+                self.stderr.write(f"{ticket.reference} failed: {ticket.notification_error}")
+        if dry_run:
+            return
+        self.stdout.write(f"{sent} ticket(s) notified, {failed} still failing.")
+        if failed:
+            raise CommandError(f"{failed} ticket(s) could not be notified; see the errors above.")

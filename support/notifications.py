@@ -1,0 +1,97 @@
+"""E-mails about a ticket: one to support, one confirmation to the person who asked.
+
+They are sent after the ticket is committed, through Django's configured e-mail backend. A send
+that fails is logged and recorded on the ticket (`notification_error`); the ticket stays, and
+`manage.py resend_notifications` sends what is still pending. Only stored (already redacted)
+text goes into a message, so a secret that was pasted can never reach a mailbox.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from errors.catalogue import get_catalogue
+from support.models import Ticket
+
+log = logging.getLogger(__name__)
+
+
+def site_url(path: str) -> str:
+    """An absolute URL when SITE_URL is configured, else the bare path."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _context(ticket: Ticket) -> dict:
+    entry = get_catalogue().get(ticket.error_code) if ticket.error_code is not None else None
+    admin_path = (
+        reverse("admin:support_ticket_changelist") + "?" + urlencode({"q": ticket.reference})
+    )
+    return {
+        "ticket": ticket,
+        "entry": entry,
+        "confirmation_url": site_url(reverse("support:done", args=[ticket.public_token])),
+        "admin_url": site_url(admin_path),
+        "code_url": site_url(entry.url) if entry else "",
+        "absolute_links": bool(getattr(settings, "SITE_URL", "")),
+    }
+
+
+def support_message(ticket: Ticket) -> EmailMessage:
+    return EmailMessage(
+        subject=f"[{ticket.reference}] {ticket.subject}",
+        body=render_to_string("support/email/support_notification.txt", _context(ticket)),
+        to=[settings.SUPPORT_EMAIL],
+        reply_to=[ticket.email],
+    )
+
+
+def requester_message(ticket: Ticket) -> EmailMessage:
+    return EmailMessage(
+        # Nothing the sender typed goes into this message: the address is unverified, and the
+        # form must not become a way to mail arbitrary text to someone else's inbox.
+        subject=f"Your Linq support request {ticket.reference}",
+        body=render_to_string("support/email/requester_confirmation.txt", _context(ticket)),
+        to=[ticket.email],
+        reply_to=[settings.SUPPORT_EMAIL],
+    )
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def send_pending(ticket: Ticket) -> bool:
+    """Send whichever of the two messages has not gone out yet; True when nothing is left."""
+    updates: dict = {}
+    failures = []
+    for stamp, build, who in (
+        ("support_notified_at", support_message, "support"),
+        ("requester_notified_at", requester_message, "requester"),
+    ):
+        if getattr(ticket, stamp) is not None:
+            continue
+        try:
+            build(ticket).send()
+        except Exception as exc:  # SMTP, DNS, TLS, a template: none may cost the ticket
+            log.warning("notifying %s about %s failed: %s", who, ticket.reference, _describe(exc))
+            failures.append(f"{who} e-mail: {_describe(exc)}")
+        else:
+            updates[stamp] = timezone.now()
+    updates["notification_error"] = "\n".join(failures)
+    Ticket.objects.filter(pk=ticket.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(ticket, name, value)
+    return not failures
+
+
+def notify_new_ticket(ticket_id: int) -> None:
+    """Run after the ticket's transaction commits."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is not None:
+        send_pending(ticket)
