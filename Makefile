@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-e2e lint format bench check migrations-check clean
+.PHONY: help install run serve test test-postgres lint format bench check migrations-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ serve: install ## production-like: collect static files and serve with gunicorn
 
 test: install ## run the whole test suite (browser tests need Debian's chromium)
 	$(PY) -m pytest
+
+test-postgres: install ## the database-backed tests against DATABASE_URL (a PostgreSQL)
+	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:5432/name"; exit 2; }
+	DATABASE_URL=$(DATABASE_URL) $(PY) -m pytest -m "not e2e" tests/test_support*.py tests/test_health.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -47,7 +47,8 @@ STOP_WORDS = frozenset(
 )
 WORD = re.compile(r"[a-z0-9]+(?:[_'][a-z0-9]+)*")
 FENCE = re.compile(r"```.*?```", re.DOTALL)
-MARKUP = re.compile(r"[`*_#>|\[\]()]|https?://\S+")
+# Markdown punctuation, but not the underscore inside names such as retry_after.
+MARKUP = re.compile(r"[`*#>|\[\]()]|(?<!\w)_|_(?!\w)|https?://\S+")
 
 
 def words(text: str) -> list[str]:
@@ -206,10 +207,10 @@ class SearchIndex:
                 scores[entry.code] = EXACT_CODE
             elif text.startswith(term):
                 scores[entry.code] = CODE_PREFIX
-        if len(term) == 3:
-            for code, weight in self.postings.get(term, {}).items():
-                if weight == HTTP:
-                    scores[code] = max(scores.get(code, 0), CODE_PREFIX + HTTP)
+        # A number is also a word of the text: "429" the status, "164" in E.164, "10" in 10 MB.
+        for code, weight in self.postings.get(term, {}).items() if len(term) > 1 else ():
+            bonus = CODE_PREFIX if weight == HTTP else 0
+            scores[code] = max(scores.get(code, 0), bonus + weight)
         return scores
 
     def _term_scores(self, term: str) -> dict[int, float]:
@@ -230,12 +231,16 @@ class SearchIndex:
         totals: dict[int, float] | None = None
         for term in dict.fromkeys(terms):
             scores = self._term_scores(term)
+            if not scores and len(terms) > 1:
+                continue  # a word found nowhere ("teh", "please") does not empty the results
             if totals is None:
                 totals = dict(scores)
             else:
                 totals = {code: totals[code] + s for code, s in scores.items() if code in totals}
             if not totals:
                 return []
+        if totals is None:
+            return []
         phrase = q.casefold().strip()
         hits = []
         for entry in candidates:

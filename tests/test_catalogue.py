@@ -1,0 +1,75 @@
+"""The catalogue as loaded into memory: look-ups, neighbours, rendering."""
+
+import re
+
+from errors import markdown
+from errors.catalogue import get_catalogue
+
+
+def test_the_catalogue_is_loaded_once():
+    assert get_catalogue() is get_catalogue()
+
+
+def test_look_ups():
+    catalogue = get_catalogue()
+    entry = catalogue.get(1007)
+    assert entry.message == "Rate limit exceeded"
+    assert entry.reason_phrase == "Too Many Requests"
+    assert entry.category.id == "1xxx"
+    assert entry.url == "/errors/1007/"
+    assert entry.doc_url == "https://docs.linqapp.com/error/codes/1xxx/1007/"
+    assert catalogue.get(1009) is None
+    assert catalogue.category_for_number(1999).id == "1xxx"
+    assert catalogue.category_for_number(5999).id == "5xxx"
+    assert catalogue.category_for_number(6000) is None
+    assert catalogue.category_for_number(999) is None
+
+
+def test_neighbours_and_nearest():
+    catalogue = get_catalogue()
+    first, last = catalogue.codes[0], catalogue.codes[-1]
+    assert catalogue.neighbours(first) == (None, catalogue.get(1002))
+    assert catalogue.neighbours(last)[1] is None
+    assert catalogue.neighbours(catalogue.get(2019)) == (catalogue.get(2018), catalogue.get(2021))
+    assert [e.code for e in catalogue.nearest(2020, 3)] == [2019, 2021, 2018]
+
+
+def test_messages_are_matched_loosely():
+    catalogue = get_catalogue()
+    assert [e.code for e in catalogue.with_message("rate limit exceeded.")] == [1007]
+    assert catalogue.with_message("no such message") == []
+
+
+def test_see_references_in_troubleshooting_link_to_guides():
+    catalogue = get_catalogue()
+    assert 'See <a href="/guides/rate-limits/">Rate Limits</a>.' in catalogue.get(
+        1007
+    ).troubleshooting_html
+    assert '<a href="/guides/attachments/#supported-types">supported types</a>' in (
+        catalogue.get(5004).troubleshooting_html
+    )
+    assert '<a href="/guides/attachments/#size-limits">file size limits</a>' in (
+        catalogue.get(5005).troubleshooting_html
+    )
+    assert '<a href="/guides/authentication/">Authentication</a>' in (
+        catalogue.get(2004).troubleshooting_html
+    )
+    assert "<a" not in catalogue.get(1001).troubleshooting_html
+
+
+def test_guidance_is_rendered_with_toc_and_highlighting_classes():
+    entry = get_catalogue().get(1007)
+    assert '<h2 id="what-triggers-it">' in entry.guidance.html
+    assert 'href="#how-to-fix-it"' in entry.guidance.toc_html
+    assert '<div class="highlight">' in entry.guidance.html
+    assert 'class="highlight"' in entry.example_html
+    # Classes, never inline styles: the CSP forbids style attributes.
+    assert "style=" not in entry.guidance.html
+    assert "style=" not in entry.example_html
+
+
+def test_markdown_renders_tables_and_fenced_code():
+    rendered = markdown.render("## Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n")
+    assert "<table>" in rendered.html
+    assert re.search(r'<div class="highlight"><pre>.*</pre></div>', rendered.html, re.S)
+    assert rendered.headings == ("Title",)
