@@ -45,10 +45,11 @@ _PATTERN = re.compile(
             rf"(?:(?P<auth_scheme>{_SCHEMES})[ \t]{{1,8}})?"
             rf"""{_NOT_MASKED}(?!(?:{_SCHEMES})\b)(?P<auth>[^\s"',;]{{1,4096}})""",
             # Bearer <token> anywhere else.
-            rf"(?P<bearer_name>\bbearer[ \t]{{1,8}}){_NOT_MASKED}(?P<bearer>[A-Za-z0-9._~+/-]{{1,4096}}=*)",
+            rf"(?P<bearer_name>\bbearer[ \t]{{1,8}}){_NOT_MASKED}"
+            rf"(?P<bearer>[A-Za-z0-9._~+/-]{{1,4096}}=*)",
             # Cookies carry sessions.
-            rf"(?P<cookie_name>(?m:^)[<>* \t]{{0,4}}(?:set-)?cookie[ \t]{{0,8}}:[ \t]{{0,8}}){_NOT_MASKED}"
-            rf"(?P<cookie>[^\s][^\r\n]{{0,4095}})",
+            rf"(?P<cookie_name>(?m:^)[<>* \t]{{0,4}}(?:set-)?cookie[ \t]{{0,8}}:[ \t]{{0,8}})"
+            rf"{_NOT_MASKED}(?P<cookie>[^\s][^\r\n]{{0,4095}})",
             # NAME = value, NAME: value, "name": "value", ?name=value for secret-looking names.
             rf"""(?P<named_name>["']?\b[A-Za-z0-9_.-]{{0,64}}(?:{_SECRET_WORDS})\b["']?"""
             rf"""[ \t]{{0,8}}[:=][ \t]{{0,8}}(?P<quote>["']?)){_NOT_MASKED}"""
