@@ -94,9 +94,7 @@ class SupportRequestForm(forms.Form):
         max_length=2000,
         required=False,
         help_text=TRACE_ID_HELP,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     error_code = forms.CharField(
         label="Error code",
