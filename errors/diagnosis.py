@@ -736,7 +736,9 @@ _ERROR_PREFIX = re.compile(
 )
 
 
-def match_message(text: str, catalogue: Catalogue) -> tuple[list[ErrorCode], str | None]:
+def match_message(
+    text: str, catalogue: Catalogue, *, loose: bool = True
+) -> tuple[list[ErrorCode], str | None]:
     """Codes whose documented message fits `text`, and how: exact, variant, prefix, partial or
     similar. Several codes come back when the text fits them equally well."""
     if not isinstance(text, str):
@@ -759,6 +761,8 @@ def match_message(text: str, catalogue: Catalogue) -> tuple[list[ErrorCode], str
     if prefixed:
         longest = max(len(message) for _, message in prefixed)
         return [entry for entry, message in prefixed if len(message) == longest], "prefix"
+    if not loose or len(wanted) > 120:
+        return [], None
     if len(wanted) >= 4:
         partial = [
             entry for entry, message in messages if re.search(rf"\b{re.escape(wanted)}\b", message)
@@ -927,7 +931,7 @@ _LOOSE_CODE = _loose_field("code", r"""["']?(?P<value>\d{1,9})\b""")
 _LOOSE = {
     "status": _loose_field("status", r"""["']?(?P<value>\d{3})\b"""),
     "message": _loose_field(
-        "message", r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\\n]){0,500})"""
+        "message", r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\\n]){0,500})(?P=q)"""
     ),
     "retry_after": _loose_field("retry_after", r"""["']?(?P<value>-?\d{1,12})\b"""),
     "trace_id": _loose_field("trace_id", r"""["']?(?P<value>[\w-]{1,100})"""),
@@ -1244,9 +1248,11 @@ class _Reader:
             return "code", [self.bare_code(int(code["code"]), message)]
         lines = [line.strip() for line in stripped.split("\n") if line.strip()]
         if len(lines) <= 20:
+            # One line may be a message in any wording; in several lines (a stack trace), only
+            # a line that starts with a documented message counts.
             for line in lines:
-                entries, how = match_message(line, self.catalogue)
-                if entries and (len(lines) == 1 or how in ("exact", "variant", "prefix")):
+                entries, how = match_message(line, self.catalogue, loose=len(lines) == 1)
+                if entries:
                     return "message", [self.by_message(e, line, how) for e in entries]
         return None
 

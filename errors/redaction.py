@@ -51,14 +51,14 @@ _PATTERN = re.compile(
             rf"(?P<cookie_name>(?m:^)[<>* \t]{{0,4}}(?:set-)?cookie[ \t]{{0,8}}:[ \t]{{0,8}})"
             rf"{_NOT_MASKED}(?P<cookie>[^\s][^\r\n]{{0,4095}})",
             # NAME = value, NAME: value, "name": "value", ?name=value for secret-looking names.
-            rf"""(?P<named_name>["']?\b[A-Za-z0-9_.-]{{0,64}}(?:{_SECRET_WORDS})\b["']?"""
+            rf"""(?P<named_name>["']?(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{{0,64}}(?:{_SECRET_WORDS})\b["']?"""
             rf"""[ \t]{{0,8}}[:=][ \t]{{0,8}}(?P<quote>["']?)){_NOT_MASKED}"""
             rf"""(?P<named>(?:(?<=")[^"\r\n]{{1,4096}}|(?<=')[^'\r\n]{{1,4096}}|"""
             rf"""(?<!["'])[^\s"',;&}}\]]{{1,4096}}))""",
             # Webhook signing secrets.
             rf"(?P<whsec_name>){_NOT_MASKED}(?P<whsec>\bwhsec_[A-Za-z0-9+/=]{{8,4096}})",
             # user:password@ in URLs.
-            rf"(?P<userinfo_name>\b[a-z][a-z0-9+.-]{{0,16}}://){_NOT_MASKED}"
+            rf"(?P<userinfo_name>(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{{0,16}}://){_NOT_MASKED}"
             rf"(?P<userinfo>[^\s/@:]{{1,256}}:[^\s/@]{{1,256}})(?=@)",
         ]
     ),
