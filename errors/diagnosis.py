@@ -213,6 +213,15 @@ _MISSING = object()
 # --- Results --------------------------------------------------------------------------------------
 
 
+def segments(text: str) -> list[tuple[bool, str]]:
+    """`text` as (is_code, piece) pairs: messages mark code with backticks, as Markdown does.
+    Templates render the pieces escaped, so no pasted text ever becomes markup."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: plain text
+        return [(False, text)]
+    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces) if piece]
+
+
 @dataclass(frozen=True)
 class Finding:
     id: str
@@ -220,6 +229,10 @@ class Finding:
     message: str
     line: int | None = None
     column: int | None = None
+
+    @property
+    def segments(self) -> list[tuple[bool, str]]:
+        return segments(self.message)
 
     def as_dict(self) -> dict:
         data = {"id": self.id, "level": self.level, "message": self.message}
@@ -271,6 +284,10 @@ class RetryTiming:
         if self.verdict == "no":
             return "Do not retry as it is: change the request first."
         return self.advice
+
+    @property
+    def summary_segments(self) -> list[tuple[bool, str]]:
+        return segments(self.summary)
 
     def as_dict(self) -> dict:
         return {
@@ -327,6 +344,10 @@ class Diagnosis:
             params.append(("retry_after", str(self.retry.after_seconds)))
         params.extend(("finding", f.id) for f in self.findings)
         return params
+
+    @property
+    def share_query(self) -> str:
+        return urlencode(self.share_params())
 
     def as_dict(self) -> dict:
         return {
@@ -395,6 +416,11 @@ class Report:
     def diagnosed(self) -> bool:
         """Something useful came out: a diagnosis, or a clear statement about the paste."""
         return self.status_code == 200 and self.input_kind != "unrecognized"
+
+
+def oversized_report() -> Report:
+    """The answer to a paste past MAX_INPUT_BYTES, for callers that refuse to read it at all."""
+    return Report("unrecognized", (finding("input_too_large"),), (), "", 413)
 
 
 def format_time(moment: datetime) -> str:
@@ -1018,7 +1044,7 @@ def diagnose(
     catalogue = catalogue or get_catalogue()
     text = _clean_text(text if isinstance(text, str) else "")
     if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
-        return Report("unrecognized", (finding("input_too_large"),), (), "", 413)
+        return oversized_report()
     redacted, replacements = redact_with_positions(text)
     findings = []
     if replacements:
