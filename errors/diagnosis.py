@@ -1262,6 +1262,9 @@ class _Reader:
         """A paste without JSON: a trace id, one or more codes, or a message."""
         stripped = self.text.strip()
         trace = _bare_trace_id(stripped)
+        if trace is None:  # response headers without their status line
+            header = _TRACE_HEADER_LINE.search(stripped)
+            trace = header["value"] if header else None
         if trace is not None:
             return "trace_id", [self.trace_only(trace)]
         codes = _BARE_CODES.fullmatch(stripped)
@@ -1699,6 +1702,10 @@ _BARE_CODE = re.compile(
     r"(?:linq\s+)?(?:(?:error|code|err)\s*)*[:#]?\s*(?P<code>\d{1,9})"
     r"(?:\s*[-:\u2014\u2013]\s*|\s+)?(?P<message>[^\d\s][^\n]{0,300})?",
     re.IGNORECASE,
+)
+_TRACE_HEADER_LINE = re.compile(
+    r"^[<> \t]*(?:x-trace-id|traceparent)[ \t]*:[ \t]*(?P<value>\S{1,120})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 _BARE_CODES = re.compile(r"\d{3,6}(?:[\s,;]+\d{3,6})+")
 _BARE_TRACE = re.compile(

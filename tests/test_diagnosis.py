@@ -500,6 +500,12 @@ X-Trace-ID: {T1}
     "traceparent": Case(
         f"traceparent: 00-{T3}-00f067aa0ba902b7-01", "trace_id", [None], trace_ids=[T3]
     ),
+    "response headers without the status line": Case(
+        f"content-type: application/json\nx-trace-id: {T2}\nretry-after: 30\n",
+        "trace_id",
+        [None],
+        trace_ids=[T2],
+    ),
     "X-Trace-ID line": Case(f"X-Trace-ID: {T2.upper()}", "trace_id", [None], trace_ids=[T2]),
     "all-zero trace id": Case(
         "0" * 32, "trace_id", [None], {"trace_id_malformed"}, trace_ids=[None]
