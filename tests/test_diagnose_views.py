@@ -92,7 +92,9 @@ def test_post_renders_the_whole_page(client):
     )
     assert "Retry after 30 s, at " in html
     assert f'data-copy="{T1}"' in html
-    assert f"/support/new/?code=1007&amp;trace_id={T1}&amp;status=429" in html
+    assert '<form id="support-form" method="post" action="/support/new/" hidden>' in html
+    assert '<input type="hidden" name="from_diagnosis" value="1">' in html
+    assert 'form="support-form">Contact support</button>' in html
     assert 'data-retry-at="' in html
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
@@ -172,6 +174,28 @@ def test_every_case_renders(case, headers):
             assert f'<code class="finding-id">{finding.id}</code>' in html
 
 
+def test_contact_support_carries_the_masked_paste(client):
+    html = post_page(client, TOKEN_PASTE).content.decode()
+    form = re.search(r'<form id="support-form".*?</form>', html, re.S).group(0)
+    carried = re.search(r'name="envelope" value="([^"]*)"', form).group(1)
+    assert "[REDACTED]" in carried and TOKEN not in carried
+    assert "x-trace-id: " + T1 in carried
+    assert 'name="csrfmiddlewaretoken"' in form
+
+
+def test_contact_support_prefills_the_support_form(client):
+    token = client.get(PAGE).cookies["csrftoken"].value
+    paste = "HTTP/2 429\nretry-after: 30\n\n" + envelope(retry_after=30)
+    fields = {"from_diagnosis": "1", "envelope": paste, "csrfmiddlewaretoken": token}
+    html = client.post("/support/new/", fields).content.decode()
+    assert T1 in html and "1007" in html
+
+
+def test_no_support_form_without_a_paste_to_carry(client):
+    html = post_page(client, "x" * (MAX_INPUT_BYTES + 1)).content.decode()
+    assert 'id="support-form"' not in html
+
+
 def test_page_post_needs_the_csrf_token(client):
     assert client.post(PAGE, {"envelope": "2004"}).status_code == 403
 
@@ -201,6 +225,7 @@ def test_share_link_reproduces_the_diagnosis_from_the_url_alone(client):
     assert '<code class="finding-id">message_mismatch</code>' in shared_html
     assert "Alice" not in shared_html
     assert '<meta name="robots" content="noindex">' in shared_html
+    assert f'href="/support/new/?code=1007&amp;trace_id={T1}&amp;status=429"' in shared_html
 
 
 def test_share_link_never_carries_a_secret(client):
