@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from errors.catalogue import get_catalogue
+from support import prefill, ratelimit, tickets
+from support.forms import FORM_TOKEN, SupportRequestForm, new_form_token
+from support.models import Ticket, new_reference
+
+
+def _page(
+    request: HttpRequest, form: SupportRequestForm, *, status: int = 200, **context
+) -> HttpResponse:
+    response = render(
+        request,
+        "support/new.html",
+        {"form": form, "section": "support", **context},
+        status=status,
+    )
+    # The page may hold a pasted error: keep it out of shared and browser caches.
+    add_never_cache_headers(response)
+    return response
+
+
+def _fresh_form(initial: dict) -> SupportRequestForm:
+    return SupportRequestForm(initial={**initial, "form_token": new_form_token()})
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    """Past Django's own limit reading request.POST would fail with a bare 400: answer 413."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """The support request form: prefilled (GET with params, or POST of a paste), then sent."""
+    if request.method == "GET":
+        filled = prefill.from_query(request.GET)
+        return _page(request, _fresh_form(filled.initial), prefill=filled)
+
+    if _body_too_large(request):
+        return _page(
+            request,
+            _fresh_form({}),
+            status=413,
+            page_error=(
+                "That was more than this form accepts. Keep the pasted text under 64 KiB and the "
+                "description under 10,000 characters, then send it again."
+            ),
+        )
+
+    if request.POST.get("from_diagnosis") == "1" and "form_token" not in request.POST:
+        # Arriving from the diagnosis page with the paste: diagnose it again and prefill.
+        filled = prefill.from_paste(request.POST.get("envelope", ""))
+        return _page(request, _fresh_form(filled.initial), prefill=filled)
+
+    form = SupportRequestForm(request.POST)
+    if form.honeypot_filled:
+        # Look exactly like success to whatever filled the hidden field; store nothing.
+        decoy = Ticket(reference=new_reference(), subject=request.POST.get("subject", "")[:200])
+        return _done_page(request, decoy, decoy=True)
+
+    token = request.POST.get("form_token", "")
+    if FORM_TOKEN.fullmatch(token):
+        existing = Ticket.objects.filter(form_token=token).only("public_token").first()
+        if existing is not None:
+            return redirect("support:done", token=existing.public_token)
+
+    if not form.is_valid():
+        if "form_token" in form.errors:
+            form.data = form.data.copy()
+            form.data["form_token"] = new_form_token()
+        return _page(request, form)
+
+    decision = ratelimit.hit("support", ratelimit.client_address(request))
+    if not decision.allowed:
+        minutes = -(-decision.retry_after // 60)
+        response = _page(
+            request,
+            form,
+            status=429,
+            page_error=(
+                "You have sent several requests in a short time, so this one was not sent yet. "
+                f"Everything you typed is still here: send it again in about {minutes} "
+                f"minute{'s' if minutes != 1 else ''}."
+            ),
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+
+    ticket, _created = tickets.submit(form.cleaned_data)
+    return redirect("support:done", token=ticket.public_token)
+
+
+def _done_page(request: HttpRequest, ticket: Ticket, *, decoy: bool = False) -> HttpResponse:
+    entry = get_catalogue().get(ticket.error_code) if ticket.error_code is not None else None
+    category = (
+        get_catalogue().category_for_number(ticket.error_code)
+        if ticket.error_code is not None
+        else None
+    )
+    response = render(
+        request,
+        "support/done.html",
+        {
+            "ticket": ticket,
+            "entry": entry,
+            "category": category,
+            "decoy": decoy,
+            "section": "support",
+        },
+    )
+    add_never_cache_headers(response)
+    # The URL is the only key to this page: never send it on in a Referer, never index it.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation page, at an URL only the person who sent the request knows."""
+    ticket = get_object_or_404(Ticket, public_token=token)
+    return _done_page(request, ticket)
