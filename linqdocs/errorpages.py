@@ -1,26 +1,40 @@
 """Site-wide error handlers: HTML pages in the site's style, the §2 JSON envelope under /api/.
 
-Neither ever shows internals: no exception text, no paths, no settings.
+Neither ever shows internals: no exception text, no paths, no settings. Both carry the request's
+trace id (the envelope in its body, every response in X-Trace-ID), which is what support asks for.
 """
 
+from http import HTTPStatus
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
+
+API_PREFIX = "/api/"
+JSON_TYPES = ("application/json", "application/problem+json")
 
 MESSAGES = {
     400: ("bad_request", "The request could not be understood."),
     403: ("forbidden", "The request is not allowed."),
     404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This address does not accept that HTTP method."),
     500: ("server_error", "Something went wrong on our side; the error has been logged."),
 }
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+def wants_json(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
 
 
-def _envelope(request: HttpRequest, status: int) -> JsonResponse:
-    code, message = MESSAGES[status]
+def api_envelope(
+    request: HttpRequest, status: int, code: str | None = None, message: str | None = None
+) -> JsonResponse:
+    """The project's own errors in the Linq envelope (SPEC §2), with the request's trace id."""
+    if code is None or message is None:
+        phrase = HTTPStatus(status).phrase
+        default = MESSAGES.get(status, (phrase.lower().replace(" ", "_").replace("-", "_"), phrase))
+        code, message = code or default[0], message or default[1]
     return JsonResponse(
         {
             "success": False,
@@ -32,26 +46,35 @@ def _envelope(request: HttpRequest, status: int) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _wants_json(request):
-        return _envelope(request, 400)
+    if wants_json(request):
+        return api_envelope(request, 400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _wants_json(request):
-        return _envelope(request, 403)
+    if wants_json(request):
+        return api_envelope(request, 403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _wants_json(request):
-        return _envelope(request, 404)
+    if wants_json(request):
+        return api_envelope(request, 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _wants_json(request):
-        return _envelope(request, 500)
+    if wants_json(request):
+        return api_envelope(request, 500)
     # Rendered without context processors or the request: the failure may lie in either.
     html = loader.get_template("500.html").render({"trace_id": getattr(request, "trace_id", "")})
     return HttpResponse(html, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. Django's `reason` names the failed check; it stays in the log only."""
+    if wants_json(request):
+        return api_envelope(
+            request, 403, "csrf_failed", "The request failed the cross-site request forgery check."
+        )
+    return render(request, "403_csrf.html", status=403)

@@ -1,11 +1,12 @@
 """linqdocs settings: every knob comes from an environment variable with a safe development default.
 
 `.env.example` lists the variables in groups. With DJANGO_DEBUG off the site refuses to start on an
-unsafe configuration (see `_refuse_unsafe_production`).
+unsafe configuration (see `_refuse_unsafe_production`), and `manage.py check --deploy` passes.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -35,7 +36,9 @@ def env_int(name: str, default: int) -> int:
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or DEV_SECRET_KEY
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or DEV_SECRET_KEY
+# Old keys stay valid for reading sessions and signed values while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -44,8 +47,8 @@ def _refuse_unsafe_production() -> None:
     problems = []
     if SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
         problems.append("DJANGO_SECRET_KEY is missing or is the development key")
-    elif len(SECRET_KEY) < 50:
-        problems.append("DJANGO_SECRET_KEY is shorter than 50 characters")
+    elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("DJANGO_SECRET_KEY is too weak (use 50+ random characters)")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
     if problems:
@@ -74,20 +77,28 @@ INSTALLED_APPS = [
     "support",
 ]
 
+# Order matters. TraceIdMiddleware is outermost, so every response (static files and error pages
+# included) carries X-Trace-ID and gets its log line. The header middleware comes next, above
+# WhiteNoise and ConditionalGetMiddleware, so static files, /healthz and 304s carry the headers
+# too (no view overrides the CSP; one that did would have to send its policy on 304s itself).
+# HealthCheckMiddleware answers /healthz before CommonMiddleware validates the Host header.
+# ApiErrorMiddleware is innermost, so the envelope it makes of a bare /api/ error gets every header.
 MIDDLEWARE = [
     "linqdocs.middleware.TraceIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linqdocs.middleware.SecurityHeadersMiddleware",
+    "linqdocs.middleware.HealthCheckMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "linqdocs.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "linqdocs.urls"
@@ -134,42 +145,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The shared cache holds the support rate-limit counters; with several app servers it must be Redis.
-CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
-if CACHE_URL:
-    CACHES = {
-        "default": {
+# The shared cache holds the support rate-limit counters, so every process that answers requests
+# must see the same one. CACHE_URL (or REDIS_URL) picks it:
+#   redis://host:6379/0, rediss://..., unix:///path.sock  Redis (several app servers)
+#   db://                                                 the database's table `linqdocs_cache`
+#   locmem://                                             this process only
+# Unset, development uses local memory, and production uses the database: gunicorn runs several
+# worker processes even on one machine, and a per-process counter would multiply the limit.
+CACHE_TABLE = "linqdocs_cache"
+
+
+def _cache_from_url(url: str) -> dict:
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
+            "LOCATION": url,
             "KEY_PREFIX": "linqdocs",
+            # A slow or missing Redis fails a request in seconds instead of hanging a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not understood: use redis://, rediss://, unix://, db:// or locmem://."
+    )
+
+
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHES = {"default": _cache_from_url(CACHE_URL or ("locmem://" if DEBUG else "db://"))}
 
 # --- Content ----------------------------------------------------------------------------------
 
 CONTENT_DIR = Path(os.environ.get("LINQDOCS_CONTENT_DIR", BASE_DIR / "errors" / "content"))
 
-# --- Support requests -------------------------------------------------------------------------
+# --- Support requests and e-mail --------------------------------------------------------------
 
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@linqdocs.localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linqdocs <noreply@linqdocs.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5/10m")
 
-# Django 6.1 configures e-mail through MAILERS. Console by default (notifications are printed);
-# SMTP as soon as EMAIL_HOST is set.
-if os.environ.get("EMAIL_HOST"):
+# Django 6.1 configures e-mail through MAILERS. Development prints notifications (console).
+# Otherwise SMTP: EMAIL_HOST with STARTTLS on 587, or implicit TLS on 465 with EMAIL_USE_SSL=1
+# (never both); in production without EMAIL_HOST, the machine's own mail server on localhost:25
+# (postfix, nullmailer…), since `check --deploy` rightly refuses the console backend there.
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if _email_host or not DEBUG:
+    _email_ssl = env_bool("EMAIL_USE_SSL", False)
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": env_int("EMAIL_PORT", 587),
+                "host": _email_host or "localhost",
+                "port": env_int("EMAIL_PORT", 465 if _email_ssl else 587 if _email_host else 25),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", bool(_email_host) and not _email_ssl),
+                "use_ssl": _email_ssl,
                 "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
@@ -183,14 +218,41 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
+# --- Static files -----------------------------------------------------------------------------
+
+# STATIC_URL may name a CDN (https://cdn.example.com/static/) that pulls from this app's /static/;
+# WhiteNoise keeps serving the files at /static/ for it, and the CSP below allows its origin.
+STATIC_URL = os.environ.get("STATIC_URL", "static/")
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Fingerprinted names (site.3f2a….css) plus .gz and .br copies, made by collectstatic.
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Fingerprinted files are cached for ten years ("immutable") by WhiteNoise itself; this is for the
+# few unversioned URLs (the 500 page's stylesheet link). Zero in development so edits show at once.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+
+_static = urlsplit(STATIC_URL)
+STATIC_ORIGIN = f"{_static.scheme}://{_static.netloc}" if _static.scheme and _static.netloc else ""
+
 # --- Security ---------------------------------------------------------------------------------
 
+_from_self = [CSP.SELF, STATIC_ORIGIN] if STATIC_ORIGIN else [CSP.SELF]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    # No 'unsafe-inline' and no 'unsafe-eval': htmx is configured in base.html never to eval.
+    "script-src": _from_self,
+    "style-src": _from_self,
+    "img-src": [*_from_self, "data:"],
+    "font-src": _from_self,
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
@@ -200,38 +262,29 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+# Only features current browsers know: an unknown one (e.g. the retired interest-cohort) makes
+# Chromium log a console error on every page.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
 X_FRAME_OPTIONS = "DENY"
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# /healthz must answer plain HTTP on the private network a load balancer probes from.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a promise about the whole registrable domain (example.com and every subdomain),
+# hard to take back and not this app's to make, so it is opt-in and its deploy warning is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "linqdocs.errorpages.csrf_failure"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# /healthz must answer plain HTTP on the private network a load balancer probes from.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-
-# --- Static files -----------------------------------------------------------------------------
-
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
-}
-WHITENOISE_MAX_AGE = 3600
 
 # --- Internationalisation ---------------------------------------------------------------------
 
@@ -243,21 +296,34 @@ USE_TZ = True
 # --- Logging ----------------------------------------------------------------------------------
 
 # One line per request from linqdocs.middleware (method, path, status, duration, trace id).
-# Bodies, form contents and query strings of POSTs are never logged.
+# Bodies, form contents and query strings are never logged. Django's own records about a request
+# (a 500's traceback, a CSRF refusal) get that request's trace id appended, so the id a user quotes
+# finds the traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "trace_id": {"()": "linqdocs.middleware.RequestTraceIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(trace_suffix)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["trace_id"],
+        },
+        "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # runserver's own access line duplicates ours and carries no trace id.
         "django.server": {"level": "WARNING"},
-        # Django's 4xx/5xx lines would repeat the request line; 5xx tracebacks still go to "linqdocs".
+        # Django's 4xx lines would repeat the request line; 5xx tracebacks are still logged.
         "django.request": {"level": "ERROR"},
+        # Scanners send foreign Host headers all day, each logged with a traceback; the request
+        # line still records the 400.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
 }
