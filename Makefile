@@ -24,9 +24,10 @@ install: $(STAMP) ## create .venv, install pinned requirements, migrate the data
 run: install ## set up and serve the site on http://127.0.0.1:8000 (SQLite, no other service)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: install ## production-like: collect static files and serve with gunicorn
+serve: install ## production-like: gunicorn, fingerprinted static files (README "Deploying")
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/gunicorn --config linqdocs/gunicorn.conf.py linqdocs.wsgi
+	$(PY) manage.py createcachetable
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config linqdocs/gunicorn.conf.py linqdocs.wsgi
 
 test: install ## run the whole test suite (browser tests need Debian's chromium)
 	$(PY) -m pytest
