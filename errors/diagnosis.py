@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -458,8 +459,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _BRACKET_RUNS = {"[": re.compile(r"(?:\[[ \t\n\r]*)+"), "{": re.compile(r"(?:\{[ \t\n\r]*)+")}
 
 
-@dataclass(frozen=True)
-class _Scan:
+class _Scan(NamedTuple):
     value: object = None
     end: int | None = None  # just past the value, when it is valid JSON
     error_at: int | None = None
@@ -471,23 +471,55 @@ class _NonJsonConstant(Exception):
     pass
 
 
-def _decode(piece: str) -> object:
+def _reject_constant(name: str):
+    raise _NonJsonConstant(name)
+
+
+_DECODER = json.JSONDecoder(
+    parse_int=_parse_int, parse_float=_parse_float, parse_constant=_reject_constant
+)
+
+
+def _decode(piece: str) -> tuple[object, int]:
     """Strict JSON of one value (raises ValueError); only ever given depth-bounded text."""
-
-    def constant(name: str):
-        raise _NonJsonConstant(name)
-
-    decoder = json.JSONDecoder(
-        parse_int=_parse_int, parse_float=_parse_float, parse_constant=constant
-    )
-    return decoder.raw_decode(piece)
+    return _DECODER.raw_decode(piece)
 
 
-def _scan_json(text: str, start: int, stop: int, budget: list[int]) -> _Scan:
+def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
+    """One pass over text[start:stop]: for each '{' or '[' outside strings, where its value ends
+    and how many levels it nests. A candidate starting at such a bracket sees exactly this
+    structure, so it needs no pass of its own."""
+    spans: dict[int, tuple[int, int]] = {}
+    stack: list[list[int]] = []  # [position, depth, deepest depth inside]
+
+    def close(end: int) -> None:
+        position, depth, deepest = stack.pop()
+        spans[position] = (end, deepest - depth + 1)
+        if stack and stack[-1][2] < deepest:
+            stack[-1][2] = deepest
+
+    for match in _STRUCTURE.finditer(text, start, stop):
+        char = text[match.start()]
+        if char in "[{":
+            depth = len(stack) + 1
+            stack.append([match.start(), depth, depth])
+        elif char != '"' and stack:
+            close(match.end())
+    while stack:
+        close(stop)
+    return spans
+
+
+def _scan_json(
+    text: str, start: int, stop: int, budget: list[int], span: tuple[int, int] | None = None
+) -> _Scan:
     """Read the JSON value at text[start] ('{' or '['), bounding nesting before `json` runs.
 
     The structure pass walks strings and brackets exactly as `json` does, so `json` can never
-    nest deeper than the depth seen here; it never recurses itself."""
+    nest deeper than the depth seen here; it never recurses itself. `span` is that pass done
+    ahead by `_structure()`, when it is known and within the bound."""
+    if span is not None and span[1] <= MAX_DEPTH:
+        return _decode_at(text, start, span[0], stop)
     depth = 0
     end = stop
     for match in _STRUCTURE.finditer(text, start, stop):
@@ -504,6 +536,10 @@ def _scan_json(text: str, start: int, stop: int, budget: list[int]) -> _Scan:
             if depth == 0:
                 end = match.end()
                 break
+    return _decode_at(text, start, end, stop)
+
+
+def _decode_at(text: str, start: int, end: int, stop: int) -> _Scan:
     piece = text[start:end]
     try:
         value, length = _decode(piece)
@@ -513,7 +549,9 @@ def _scan_json(text: str, start: int, stop: int, budget: list[int]) -> _Scan:
     except json.JSONDecodeError as exc:
         at, problem = _describe_problem(text, start + exc.pos, stop, exc.msg)
         return _Scan(error_at=at, problem=problem)
-    return _Scan(value=_clean(value), end=start + length)
+    if _SURROGATE_ESCAPE.search(piece):
+        value = _clean(value)
+    return _Scan(value=value, end=start + length)
 
 
 def _too_deep_or_invalid(text: str, start: int, excess: int) -> _Scan:
@@ -582,6 +620,7 @@ def _json_values(text: str, start: int = 0, stop: int | None = None) -> _JsonFou
     stop = len(text) if stop is None else stop
     found = _JsonFound()
     budget = [_SCAN_BUDGET]
+    spans = _structure(text, start, stop)
     pos = start
     while True:
         opener = _OPENERS.search(text, pos, stop)
@@ -593,7 +632,7 @@ def _json_values(text: str, start: int = 0, stop: int | None = None) -> _JsonFou
         if budget[0] <= 0:
             found.gave_up_at = at
             return found
-        scan = _scan_json(text, at, stop, budget)
+        scan = _scan_json(text, at, stop, budget, spans.get(at))
         if scan.end is not None:
             found.values.append((at, scan.value))
             pos = scan.end
@@ -621,6 +660,8 @@ def _json_values(text: str, start: int = 0, stop: int | None = None) -> _JsonFou
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Only a "\\udXXX" escape can put a surrogate into decoded JSON (the text itself has none left).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _clean_text(text: str) -> str:
@@ -950,20 +991,24 @@ def _webhook_item(value: dict, offset: int, http: _Http | None) -> _Item:
 
 # Loose reading of JSON that cannot be parsed (cut-off log lines, Python or JavaScript printouts).
 def _loose_field(name: str, value: str) -> re.Pattern:
-    return re.compile(rf"""["']?\b{name}["']?[ \t]*[:=][ \t]*{value}""", re.IGNORECASE)
+    # Quotes may be escaped (\"code\":1007) when a body was logged inside a JSON string.
+    quote = r"""(?:\\?["'])?"""
+    return re.compile(
+        rf"{quote}\b{name}{quote}[ \t]*[:=][ \t]*{value.replace('QUOTE', quote)}", re.IGNORECASE
+    )
 
 
-_LOOSE_CODE = _loose_field("code", r"""["']?(?P<value>\d{1,9})\b""")
+_LOOSE_CODE = _loose_field("code", r"QUOTE(?P<value>\d{1,9})\b")
 _LOOSE = {
-    "status": _loose_field("status", r"""["']?(?P<value>\d{3})\b"""),
+    "status": _loose_field("status", r"QUOTE(?P<value>\d{3})\b"),
     "message": _loose_field(
         "message", r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\\n]){0,500})(?P=q)"""
     ),
-    "retry_after": _loose_field("retry_after", r"""["']?(?P<value>-?\d{1,12})\b"""),
-    "trace_id": _loose_field("trace_id", r"""["']?(?P<value>[\w-]{1,100})"""),
-    "doc_url": _loose_field("doc_url", r"""["']?(?P<value>[^\s"',}]{1,300})"""),
+    "retry_after": _loose_field("retry_after", r"QUOTE(?P<value>-?\d{1,12})\b"),
+    "trace_id": _loose_field("trace_id", r"QUOTE(?P<value>[\w-]{1,100})"),
+    "doc_url": _loose_field("doc_url", r"""QUOTE(?P<value>[^\s"',}\\]{1,300})"""),
 }
-_LOOSE_ENVELOPE = re.compile(r"""["']?\berror["']?[ \t]*[:=][ \t]*\{""", re.IGNORECASE)
+_LOOSE_ENVELOPE = re.compile(r"""\berror\\?["']?[ \t]*[:=][ \t]*\{""", re.IGNORECASE)
 
 
 def _loose_items(text: str, start: int, stop: int, http: _Http | None) -> list[_Item]:
@@ -1105,7 +1150,9 @@ class _Reader:
         for offset, value in found.values:
             _walk(value, offset, signals, None)
         findings = self.depth_findings(found)
-        if found.values:
+        if not found.values and found.too_deep_at is None:
+            self.read_json_string(signals)
+        if found.values or signals.items or signals.legacy:
             kind = self.kind_of(signals, "unrecognized")
             return kind, findings + self.signal_findings(signals), self.diagnose_items(signals)
         bare = self.read_bare()
@@ -1130,6 +1177,18 @@ class _Reader:
         if found.too_deep_at is None:
             findings += self.not_json(found)
         return "unrecognized", findings, []
+
+    def read_json_string(self, signals: _Signals) -> None:
+        """A body that was logged as a JSON string: "{\\"success\\":false, …}"."""
+        stripped = self.text.strip()
+        if len(stripped) < 2 or stripped[0] != '"' or stripped[-1] != '"':
+            return
+        try:
+            inner = json.loads(stripped)  # a string: no nesting to bound
+        except ValueError:
+            return
+        if isinstance(inner, str):
+            _walk(_clean_text(inner), self.text.index('"'), signals, None)
 
     def read_http(self, responses: list[_Http]) -> tuple[str, list[Finding], list[Diagnosis]]:
         signals = _Signals()
@@ -1699,7 +1758,7 @@ _HOW_MATCHED = {
     "similar": "similar wording",
 }
 _BARE_CODE = re.compile(
-    r"(?:linq\s+)?(?:(?:error|code|err)\s*)*[:#]?\s*(?P<code>\d{1,9})"
+    r"(?:linq\s+)?(?:(?:error|code|err|http|status)\s*)*[:#]?\s*(?P<code>\d{1,9})"
     r"(?:\s*[-:\u2014\u2013]\s*|\s+)?(?P<message>[^\d\s][^\n]{0,300})?",
     re.IGNORECASE,
 )

@@ -430,6 +430,22 @@ X-Trace-ID: {T1}
         "envelope",
         [2013],
     ),
+    "envelope logged as a JSON string": Case(
+        json.dumps(envelope(code=2009, status=409, message="The chat is still being created")),
+        "envelope",
+        [2009],
+        after=[3],
+        trace_ids=[T1],
+    ),
+    "escaped quotes in a log line": Case(
+        'level=error msg="linq failed" body="'
+        + envelope(code=2009, status=409, message="x").replace('"', '\\"')
+        + '"',
+        "envelope",
+        [2009],
+        {"not_json"},
+        trace_ids=[T1],
+    ),
     "one envelope in an array": Case("[" + envelope(retry_after=5) + "]", "envelope", [1007]),
     # --- Webhooks ---------------------------------------------------------------------------------
     "message.failed": Case(
@@ -495,6 +511,7 @@ X-Trace-ID: {T1}
     "code with its message": Case("Error 1007: Rate limit exceeded", "code", [1007]),
     "code with another message": Case("2004 - token expired", "code", [2004], {"message_mismatch"}),
     "an HTTP status instead of a code": Case("429", "code", [429], {"unknown_code"}),
+    "a status line in words": Case("HTTP 503 Service Unavailable", "code", [503], {"unknown_code"}),
     "several codes": Case("2004, 1007\n3002", "batch", [2004, 1007, 3002]),
     "bare trace id": Case(f"  {T1}\n", "trace_id", [None], trace_ids=[T1]),
     "traceparent": Case(
