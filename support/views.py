@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from errors.catalogue import get_catalogue
 from support import prefill, ratelimit, tickets
@@ -37,10 +37,10 @@ def _body_too_large(request: HttpRequest) -> bool:
     return length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """The support request form: prefilled (GET with params, or POST of a paste), then sent."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         filled = prefill.from_query(request.GET)
         return _page(request, _fresh_form(filled.initial), prefill=filled)
 
@@ -123,7 +123,7 @@ def _done_page(request: HttpRequest, ticket: Ticket, *, decoy: bool = False) -> 
     return response
 
 
-@require_GET
+@require_safe
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation page, at an URL only the person who sent the request knows."""
     ticket = get_object_or_404(Ticket, public_token=token)

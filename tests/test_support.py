@@ -735,3 +735,12 @@ def test_resend_leaves_fresh_tickets_to_their_request(client, settings):
     assert mail.outbox == []
     call_command("resend_notifications", "--min-age", "0")
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_only_get_head_and_post(client):
+    assert client.head(NEW).status_code == 200
+    assert client.put(NEW).status_code == 405
+    location = submit(client)["Location"]
+    assert client.head(location).status_code == 200
+    assert client.post(location).status_code == 405
