@@ -207,7 +207,7 @@ _TRACEPARENT = re.compile(
     r"(?P<version>[0-9a-f]{2})-(?P<trace>[0-9a-f]{32})-(?P<parent>[0-9a-f]{16})-(?P<flags>[0-9a-f]{2})",
     re.IGNORECASE,
 )
-_DOC_URL_CODE = re.compile(r"/error/codes/(?P<category>\d)xxx/(?P<code>\d+)/?", re.IGNORECASE)
+_DOC_URL_CODE = re.compile(r"/error/codes/(?P<category>\d)xxx/(?P<code>\d{1,9})\b", re.IGNORECASE)
 _MISSING = object()
 
 
@@ -731,7 +731,9 @@ def _read_code(raw) -> tuple[int | None, str | None]:
     if _is_int(raw):
         return raw, None
     if isinstance(raw, float):
-        return (int(raw), "not_integer") if raw.is_integer() else (None, "not_integer")
+        if not raw.is_integer():
+            return None, "not_integer"
+        return (int(raw), "not_integer") if abs(raw) < 1e9 else (None, "huge")
     if isinstance(raw, str) and re.fullmatch(r"\s*\d{1,9}\s*", raw):
         return int(raw), "not_integer"
     return None, "not_integer"
@@ -1208,7 +1210,10 @@ class _Reader:
                 continue
             loose = _loose_items(self.text, response.body_start, response.body_end, response)
             signals.items.extend(loose)
-            if problem is None and found.too_deep_at is None:
+            empty_success = response.status < 400 and not self.text[
+                response.body_start : response.body_end
+            ].strip(" \t\n\r")
+            if problem is None and found.too_deep_at is None and not empty_success:
                 problem = (
                     found
                     if found.problem

@@ -185,6 +185,9 @@ CASES = {
         [None],
         {"unknown_code"},
     ),
+    "code as a huge float": Case(
+        envelope(code=1e300, status=400, message="x"), "envelope", [None], {"unknown_code"}
+    ),
     # --- Field checks -----------------------------------------------------------------------------
     "docs sample: other wording, placeholder trace id": Case(
         envelope(
@@ -254,6 +257,11 @@ CASES = {
         "envelope",
         [1007],
         {"doc_url_mismatch"},
+    ),
+    "doc_url with an absurd number": Case(
+        envelope(retry_after=1, doc_url="https://docs.linqapp.com/error/codes/1xxx/" + "9" * 5000),
+        "envelope",
+        [1007],
     ),
     "duplicate keys: the last wins": Case(
         '{"success": false, "error": {"status": 401, "code": 1007, "code": 2004, '
@@ -373,6 +381,9 @@ X-Trace-ID: {T1}
         "http_response",
         [],
         {"not_an_error"},
+    ),
+    "204 without a body": Case(
+        "HTTP/1.1 204 No Content\n\n", "http_response", [], {"not_an_error"}
     ),
     "100 Continue first": Case(
         "HTTP/1.1 100 Continue\n\nHTTP/1.1 404 Not Found\nX-Trace-ID: "
