@@ -323,7 +323,11 @@ def _load_code(
     delay = source.meta.get("retry_delay_seconds")
 
     if code is not None and path.stem != str(code):
-        problems.add(path, "code", f"is {code} but the file is named {path.name}")
+        problems.add(
+            path,
+            "code",
+            f"is {code} but the file is named {path.name}: each code has one file, {code}.md",
+        )
     if status is not None and status not in HTTPStatus._value2member_map_:
         problems.add(path, "http_status", f"{status} is not an HTTP status")
         status = None
@@ -398,12 +402,9 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
         if source is None:
             continue
         entry = _load_code(source, categories, problems)
-        if entry is None:
-            continue
-        if entry.code in entries:
-            problems.add(path, "code", f"{entry.code} is defined twice")
-            continue
-        entries[entry.code] = entry
+        if entry is not None:
+            # Each file is named after its code, so no code can be defined twice.
+            entries[entry.code] = entry
     if not entries:
         problems.add(folder / "codes", "", "holds no code files")
     for entry in entries.values():

@@ -1,12 +1,12 @@
 """System checks for the content folder: `manage.py check` names the file and field at fault."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, register
 
 from errors.catalogue import validate_content
 
 
-@register(Tags.templates)
+@register("content")
 def check_content(app_configs=None, **kwargs) -> list[Error]:
     return [
         Error(
