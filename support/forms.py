@@ -68,6 +68,11 @@ def parse_trace_ids(text: str) -> list[str]:
     return found
 
 
+def normalise_newlines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF; store and read them as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -202,8 +207,11 @@ class SupportRequestForm(forms.Form):
     def clean_name(self) -> str:
         return _one_line(self.cleaned_data["name"])
 
+    def clean_description(self) -> str:
+        return normalise_newlines(self.cleaned_data["description"])
+
     def clean_envelope(self) -> str:
-        text = self.cleaned_data["envelope"]
+        text = normalise_newlines(self.cleaned_data["envelope"])
         size = len(text.encode("utf-8"))
         if size > MAX_ENVELOPE_BYTES:
             raise ValidationError(

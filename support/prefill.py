@@ -13,7 +13,14 @@ from django.utils import timezone
 from errors.catalogue import get_catalogue
 from errors.diagnosis import Report, diagnose
 from errors.redaction import redact_secrets
-from support.forms import FIRST_CODE, LAST_CODE, MAX_ENVELOPE_BYTES, TRACE_ID, TRACEPARENT
+from support.forms import (
+    FIRST_CODE,
+    LAST_CODE,
+    MAX_ENVELOPE_BYTES,
+    TRACE_ID,
+    TRACEPARENT,
+    normalise_newlines,
+)
 
 # `curl -v` shows the request line as "> POST /api/partner/v3/chats HTTP/2".
 REQUEST_LINE = re.compile(
@@ -201,6 +208,7 @@ def _endpoint(text: str) -> str:
 def from_paste(text: str, *, now: datetime | None = None) -> Prefill:
     """Diagnose the pasted text again and fill the form from what the diagnosis found."""
     now = now or timezone.now()
+    text = normalise_newlines(text)
     redacted, masked = redact_secrets(text)
     report = diagnose(text, now=now)
     problems = problems_in(report)

@@ -222,6 +222,17 @@ def test_prefill_from_curl_output_masks_the_key_and_finds_endpoint_and_time(clie
 
 
 @pytest.mark.django_db
+def test_prefill_reads_a_paste_sent_with_browser_line_breaks(client):
+    response = client.post(NEW, {"envelope": CURL.replace("\n", "\r\n"), "from_diagnosis": "1"})
+    assert field_value(response, "endpoint") == "POST /api/partner/v3/chats"
+    assert "\r" not in field_value(response, "envelope")
+    submit(client, envelope=CURL.replace("\n", "\r\n"), description="One\r\nTwo")
+    ticket = Ticket.objects.get()
+    assert ticket.envelope == CURL.strip().replace(SECRET, "[REDACTED]")
+    assert ticket.description == "One\nTwo"
+
+
+@pytest.mark.django_db
 def test_prefill_from_a_bare_trace_id(client):
     response = client.post(NEW, {"envelope": f"  {TRACE}\n", "from_diagnosis": "1"})
     assert field_value(response, "trace_id") == TRACE
