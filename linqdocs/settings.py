@@ -239,6 +239,10 @@ STORAGES = {
 # Fingerprinted files are cached for ten years ("immutable") by WhiteNoise itself; this is for the
 # few unversioned URLs (the 500 page's stylesheet link). Zero in development so edits show at once.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+# In development (and under the test runner, which turns DEBUG off at run time) WhiteNoise finds
+# files in the apps' static folders on each request instead of indexing a STATIC_ROOT that only
+# collectstatic creates.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 
 _static = urlsplit(STATIC_URL)
 STATIC_ORIGIN = f"{_static.scheme}://{_static.netloc}" if _static.scheme and _static.netloc else ""

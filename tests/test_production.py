@@ -495,9 +495,18 @@ def test_collectstatic_fingerprints_and_compresses(collected_static):
     assert (collected_static / f"{htmx}.br").is_file()
 
 
+@pytest.mark.django_db  # closing a file response signals request_finished
+def test_development_serves_static_files_without_collectstatic(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    response.close()
+
+
 @pytest.fixture
 def manifest_static(settings, collected_static):
     settings.STATIC_ROOT = collected_static
+    settings.WHITENOISE_AUTOREFRESH = settings.WHITENOISE_USE_FINDERS = False  # as in production
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
