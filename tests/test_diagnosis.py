@@ -788,7 +788,7 @@ def test_adversarial_pastes_come_back_quickly(paste, warm):
 def test_brackets_give_nested_too_deep_fast(warm):
     started = time.perf_counter()
     report = diagnose("[" * MAX_INPUT_BYTES)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0
     assert [f.id for f in report.findings] == ["nested_too_deep"]
     assert (report.findings[0].line, report.findings[0].column) == (1, MAX_DEPTH + 1)
 
