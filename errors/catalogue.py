@@ -215,8 +215,10 @@ def _require(source: _Source, name: str, kind: type | tuple, problems: _Problems
         problems.add(source.path, name, "is missing")
         return None
     value = source.meta[name]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
         problems.add(source.path, name, f"must be {expected}, not {type(value).__name__}")
         return None
     if isinstance(value, str) and not value.strip():
@@ -259,7 +261,7 @@ def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
         summary = _require(source, "summary", str, problems)
         phrases = source.meta.get("link_phrases", {})
         if not isinstance(phrases, dict) or not all(isinstance(v, str) for v in phrases.values()):
-            problems.add(path, "link_phrases", "must be a table of phrase = \"fragment\"")
+            problems.add(path, "link_phrases", 'must be a table of phrase = "fragment"')
             phrases = {}
         if title is None or summary is None:
             continue
@@ -419,9 +421,7 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
                 problems.add(path, "related_guides", f"{slug!r} is not a guide")
     if problems:
         return None, list(problems)
-    codes = tuple(
-        _with_links(entries[number], guides.values()) for number in sorted(entries)
-    )
+    codes = tuple(_with_links(entries[number], guides.values()) for number in sorted(entries))
     newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
     updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
     return Catalogue(tuple(categories), codes, guides, updated_at), []

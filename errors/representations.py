@@ -1,6 +1,6 @@
-"""The catalogue in the shapes tools read: JSON (SPEC §4), Markdown, RFC 9457 problem details, llms.txt.
+"""The catalogue in the shapes tools read: JSON (SPEC §4), Markdown, RFC 9457, llms.txt.
 
-Shared by the JSON API, the per-code alternate formats and the command line; nothing here knows HTTP.
+Shared by the JSON API, the per-code alternate formats and the command line; no HTTP in here.
 """
 
 import json
@@ -124,7 +124,15 @@ def openapi_document(catalogue: Catalogue) -> dict:
     }
     entry = {
         "type": "object",
-        "required": ["code", "message", "http_status", "category", "retry", "troubleshooting", "url"],
+        "required": [
+            "code",
+            "message",
+            "http_status",
+            "category",
+            "retry",
+            "troubleshooting",
+            "url",
+        ],
         "properties": {
             "code": {"type": "integer"},
             "message": {"type": "string"},
@@ -167,11 +175,16 @@ def openapi_document(catalogue: Catalogue) -> dict:
         {
             "name": "http",
             "in": "query",
-            "schema": {"type": "array", "items": {"type": "integer", "minimum": 100, "maximum": 599}},
+            "schema": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 100, "maximum": 599},
+            },
             **multi,
         },
     ]
-    error_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}}
+    error_response = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}
+    }
     finding = {
         "type": "object",
         "required": ["id", "level", "message"],
@@ -197,7 +210,8 @@ def openapi_document(catalogue: Catalogue) -> dict:
         "info": {
             "title": "linqdocs",
             "version": "1.0.0",
-            "description": "The Linq API v3 error catalogue and a diagnosis service for pasted errors.",
+            "description": "The Linq API v3 error catalogue and a diagnosis service for "
+            "pasted errors.",
         },
         "paths": {
             "/api/errors/": {
@@ -223,7 +237,10 @@ def openapi_document(catalogue: Catalogue) -> dict:
                                 }
                             },
                         },
-                        "400": {"description": "A filter value is not understood", **error_response},
+                        "400": {
+                            "description": "A filter value is not understood",
+                            **error_response,
+                        },
                     },
                 }
             },
@@ -232,13 +249,20 @@ def openapi_document(catalogue: Catalogue) -> dict:
                     "summary": "One code",
                     "operationId": "getError",
                     "parameters": [
-                        {"name": "code", "in": "path", "required": True, "schema": {"type": "integer"}}
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
                     ],
                     "responses": {
                         "200": {
                             "description": "The code",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
                             },
                         },
                         "404": {"description": "No such code", **error_response},
@@ -257,19 +281,25 @@ def openapi_document(catalogue: Catalogue) -> dict:
                         "200": {
                             "description": "The diagnosis",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Diagnosis"}
+                                }
                             },
                         },
                         "400": {
                             "description": "Empty paste",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Diagnosis"}
+                                }
                             },
                         },
                         "413": {
                             "description": "Paste larger than 64 KiB",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Diagnosis"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Diagnosis"}
+                                }
                             },
                         },
                     },

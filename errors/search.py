@@ -216,7 +216,11 @@ class SearchIndex:
     def _term_scores(self, term: str) -> dict[int, float]:
         if re.fullmatch(r"[1-9]xxx", term):
             category = self.catalogue.category(term)
-            return {e.code: CODE_PREFIX for e in self.catalogue.in_category(category)} if category else {}
+            return (
+                {e.code: CODE_PREFIX for e in self.catalogue.in_category(category)}
+                if category
+                else {}
+            )
         if term.isdigit():
             return self._number_scores(term)
         return self._word_scores(term)
@@ -260,7 +264,9 @@ class SearchIndex:
             found = _find_any(fields[weight], terms)
             if found is not None:
                 snippet = (
-                    _snippet(fields[weight], *found) if weight in (TROUBLESHOOTING, GUIDANCE) else None
+                    _snippet(fields[weight], *found)
+                    if weight in (TROUBLESHOOTING, GUIDANCE)
+                    else None
                 )
                 return Hit(entry, score, FIELD_NAMES[weight], snippet)
         return Hit(entry, score, "guidance")

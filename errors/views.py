@@ -1,13 +1,17 @@
-"""Catalogue pages, guides, the JSON API and the files for tools. None of them touches the database."""
+"""Catalogue pages, guides, the JSON API and the files for tools; none touches the database."""
 
+import hashlib
+from functools import cache
 from itertools import groupby
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import last_modified, require_GET
+from django.views.decorators.http import condition, require_safe
 
 from errors import representations
 from errors.catalogue import VERDICTS, ErrorCode, get_catalogue
@@ -16,13 +20,41 @@ from errors.search import Hit, SearchRequest, parse_request, search, suggestions
 JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
 
 
-def _catalogue_updated(request: HttpRequest, *args, **kwargs):
+@cache
+def _site_version() -> str:
+    """A digest of everything a catalogue page is made of: content, templates, static files.
+
+    Content-based, so every app server computes the same ETag for the same page, and a deploy
+    that changes any of them changes every ETag.
+    """
+    digest = hashlib.sha256()
+    roots = [settings.CONTENT_DIR, settings.BASE_DIR / "templates", settings.BASE_DIR / "static"]
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _etag(request: HttpRequest, *args, **kwargs) -> str:
+    variant = "fragment" if _wants_fragment(request) else "page"
+    key = f"{_site_version()}|{variant}|{request.get_full_path()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _last_modified(request: HttpRequest, *args, **kwargs):
     return get_catalogue().updated_at
 
 
 def catalogue_page(view):
-    """GET only, with Last-Modified from the content files (ETags come from ConditionalGetMiddleware)."""
-    return require_GET(last_modified(_catalogue_updated)(view))
+    """GET and HEAD only; a conditional request is answered 304 before anything is rendered."""
+    return require_safe(condition(etag_func=_etag, last_modified_func=_last_modified)(view))
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore asks for the whole page (HX-History-Restore-Request), not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def api_error(request: HttpRequest, status: int, code: str, message: str, **extra) -> JsonResponse:
@@ -67,8 +99,7 @@ def _grouped(hits: list[Hit]) -> list[tuple]:
 
 
 def _render_results(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    # A history restore asks for the whole page (HX-History-Restore-Request), not the fragment.
-    if request.htmx and not request.htmx.history_restore_request:
+    if _wants_fragment(request):
         response = render(request, f"{template}#results", context)
     else:
         response = render(request, template, context)
@@ -83,7 +114,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "catalogue": catalogue,
         "statuses": catalogue.http_statuses,
         "wanted": parse_request({}, catalogue),
-        "popular": [catalogue.get(c) for c in (1007, 2004, 1002, 2008, 3002, 4003) if catalogue.get(c)],
+        "popular": [
+            catalogue.get(c) for c in (1007, 2004, 1002, 2008, 3002, 4003) if catalogue.get(c)
+        ],
         "section": "home",
     }
     return render(request, "errors/home.html", context)
@@ -248,7 +281,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return render(request, "sitemap.xml", context, content_type="application/xml")
 
 
-@require_GET
+@require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -260,21 +293,21 @@ def robots(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the content is loaded and the database answers; 503 otherwise."""
     checks = {}
     try:
         get_catalogue()
         checks["catalogue"] = "ok"
-    except Exception as exc:  # noqa: BLE001 — any failure means "not healthy", reported below
+    except Exception as exc:
         checks["catalogue"] = type(exc).__name__
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         checks["database"] = type(exc).__name__
     healthy = all(value == "ok" for value in checks.values())
     response = JsonResponse(

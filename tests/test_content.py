@@ -15,14 +15,25 @@ from errors.catalogue import get_catalogue, validate_content
 
 SOURCE_TABLE = settings.BASE_DIR.parent / "shared" / "source" / "errors-table.md"
 
-TABLE_CODES = [*range(1001, 1008), *range(2001, 2016), *range(3001, 3008), *range(4001, 4005)]
-TABLE_CODES += list(range(5001, 5008))
+TABLE_CODES = [
+    *range(1001, 1008),
+    *range(2001, 2016),
+    *range(3001, 3008),
+    *range(4001, 4005),
+    *range(5001, 5008),
+]
 NEWER_CODES = [1008, 2016, 2017, 2018, 2019, 2021, 2022, 4005]
 
 # SPEC §3: the per-code retry verdicts.
 VERDICTS = {
-    "no": [*range(1001, 1007), *range(2001, 2007), 2008, *range(2010, 2015), *range(5004, 5008)]
-    + [1008, 2016, 2017, 2018, 2019, 2021, 4005],
+    "no": [
+        *range(1001, 1007),
+        *range(2001, 2007),
+        2008,
+        *range(2010, 2015),
+        *range(5004, 5008),
+        *[1008, 2016, 2017, 2018, 2019, 2021, 4005],
+    ],
     "yes": [1007, 2007, 2009, *range(3001, 3007), 4001, 4004, 5001, 5003, 2022],
     "sometimes": [2015, 3007, 4002, 4003, 5002],
 }
@@ -97,7 +108,9 @@ def test_each_code_page_is_complete(code):
     for needed in ("What triggers it", "How to fix it", "Retrying"):
         assert needed in headings, f"{code}.md has no '## {needed}'"
     assert len(entry.guidance_source.split()) > 120, f"{code}.md guidance is too thin"
-    assert not re.search(r"\b(TODO|TBD|lorem ipsum|placeholder|FIXME)\b", entry.guidance_source, re.I)
+    assert not re.search(
+        r"\b(TODO|TBD|lorem ipsum|placeholder|FIXME)\b", entry.guidance_source, re.I
+    )
     envelope = json.loads(entry.example)
     assert envelope["success"] is False
     assert envelope["error"]["code"] == code
@@ -114,7 +127,14 @@ def test_example_trace_ids_are_distinct():
 
 def test_the_guides_of_the_spec_exist_and_have_substance():
     guides = get_catalogue().guides
-    for slug in ("error-envelope", "retries", "rate-limits", "trace-ids", "attachments", "webhooks"):
+    for slug in (
+        "error-envelope",
+        "retries",
+        "rate-limits",
+        "trace-ids",
+        "attachments",
+        "webhooks",
+    ):
         assert slug in guides
         assert len(guides[slug].source.split()) > 300, slug
     assert {"supported-types", "size-limits"} <= set(

@@ -1,4 +1,4 @@
-"""Catalogue pages, guides, the JSON API and the files for tools, as a browser or a tool sees them."""
+"""Catalogue pages, guides, the JSON API and the files for tools, as browsers and tools see them."""
 
 import json
 import re
@@ -195,7 +195,11 @@ def test_api_one_code_has_the_spec_shape(client):
     assert data["code"] == 1007
     assert data["message"] == "Rate limit exceeded"
     assert data["http_status"] == 429
-    assert data["category"] == {"id": "1xxx", "name": "Client/Request Errors", "default_retry": "no"}
+    assert data["category"] == {
+        "id": "1xxx",
+        "name": "Client/Request Errors",
+        "default_retry": "no",
+    }
     assert data["retry"] == {"verdict": "yes", "advice": "Wait retry_after seconds, then retry."}
     assert data["troubleshooting"] == (
         "Wait for reset or contact support for higher limits. See Rate Limits."
@@ -289,3 +293,32 @@ def test_pages_accept_get_only(client):
 def test_guidance_json_round_trips(client):
     data = client.get("/api/errors/2004/").json()
     assert json.loads(json.dumps(data)) == data
+
+
+def test_head_is_answered_like_get(client):
+    response = client.head("/errors/1007/")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert client.head("/robots.txt").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/errors/", "/errors/1007/", "/errors/?q=rate+limit", "/api/errors/"]
+)
+def test_conditional_get_answers_304(client, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+
+def test_the_fragment_and_the_page_have_different_etags(client):
+    page = client.get("/errors/?q=429")
+    fragment = client.get("/errors/?q=429", headers={"HX-Request": "true"})
+    assert page["ETag"] != fragment["ETag"]
+    revalidated = client.get(
+        "/errors/?q=429", headers={"HX-Request": "true", "If-None-Match": page["ETag"]}
+    )
+    assert revalidated.status_code == 200
+    assert "<html" not in revalidated.content.decode()
