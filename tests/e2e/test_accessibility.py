@@ -1,7 +1,8 @@
-"""axe-core on the main page types, in light and dark colours: no serious or critical violations."""
+"""axe-core on every kind of page, in light and dark colours: no serious or critical violations."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 from playwright.sync_api import Page
 
 pytestmark = pytest.mark.e2e
@@ -14,6 +15,8 @@ PAGES = {
     "guide": ("/guides/retries/", 200),
     "unknown code": ("/errors/1999/", 404),
     "not found": ("/no-such-page/", 404),
+    "diagnose": ("/diagnose/", 200),
+    "support": ("/support/new/?code=1007&status=429", 200),
 }
 BLOCKING = {"serious", "critical"}
 
@@ -33,9 +36,25 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize(
+SCHEMES = pytest.mark.parametrize(
     "context_options", [{"color_scheme": "light"}, {"color_scheme": "dark"}], ids=["light", "dark"]
 )
+
+
+# Only these rules depend on the colour scheme: in dark mode axe runs just them, to keep the
+# suite fast.
+COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
+
+
+def assert_no_blocking_violations(axe: Axe, page: Page) -> None:
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    options = {"resultTypes": ["violations"], **(COLOUR_RULES if dark else {})}
+    results = axe.run(page, options=options)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, f"axe found on {page.url}:\n{describe(blocking)}"
+
+
+@SCHEMES
 @pytest.mark.parametrize(("path", "status"), PAGES.values(), ids=PAGES.keys())
 def test_no_serious_accessibility_violations(
     page: Page, watch, axe: Axe, path: str, status: int
@@ -45,7 +64,32 @@ def test_no_serious_accessibility_violations(
     response = page.goto(path)
     assert response is not None and response.status == status
 
-    results = axe.run(page)
+    assert_no_blocking_violations(axe, page)
 
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, f"axe found on {path}:\n{describe(blocking)}"
+
+@SCHEMES
+def test_no_serious_accessibility_violations_from_diagnosis_to_support(
+    page: Page, axe: Axe
+) -> None:
+    cache.clear()  # the per-client rate limit of support requests lives in the cache
+    page.goto("/diagnose/")
+    # Several errors: the summary table, findings of every level and a retry countdown.
+    page.get_by_role("link", name="Log lines").click()
+    page.get_by_role("button", name="Diagnose", exact=True).click()
+    page.locator("#diagnosis .batch-summary").wait_for()
+    assert_no_blocking_violations(axe, page)
+
+    page.get_by_role("link", name="429 from curl -i").click()
+    page.get_by_role("button", name="Diagnose", exact=True).click()
+    page.locator("#diagnosis .countdown").wait_for()
+    assert_no_blocking_violations(axe, page)
+
+    with page.expect_navigation():
+        page.locator("#diagnosis").get_by_role("button", name="Contact support").click()
+    assert_no_blocking_violations(axe, page)
+
+    page.locator("form [name=email]").fill("dev@example.com")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send to support").click()
+    page.locator(".reference").wait_for()
+    assert_no_blocking_violations(axe, page)

@@ -25,11 +25,28 @@ LUMINANCE = """() => {
         "/errors/1007/",
         "/errors/3002/",
         "/guides/retries/",
+        "/diagnose/",
+        "/support/new/?code=1007&status=429",
     ],
 )
 def test_no_horizontal_scrolling_on_a_phone(page: Page, path: str) -> None:
     page.goto(path)
 
+    assert_fits_360(page)
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+@pytest.mark.parametrize("example", ["Log lines", "429 from curl -i", "message.failed webhook"])
+def test_a_diagnosis_fits_a_phone(page: Page, example: str) -> None:
+    page.goto("/diagnose/")
+    page.get_by_role("link", name=example).click()
+    page.get_by_role("button", name="Diagnose", exact=True).click()
+    page.locator("#diagnosis .diagnosis-card").first.wait_for()
+
+    assert_fits_360(page)
+
+
+def assert_fits_360(page: Page) -> None:
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > 360:
         widest = page.evaluate(
@@ -38,7 +55,7 @@ def test_no_horizontal_scrolling_on_a_phone(page: Page, path: str) -> None:
                 .slice(0, 5)
                 .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))"""
         )
-        pytest.fail(f"{path} is {scroll_width}px wide at 360px; overflowing: {widest}")
+        pytest.fail(f"{page.url} is {scroll_width}px wide at 360px; overflowing: {widest}")
 
 
 @pytest.mark.parametrize(
