@@ -1,4 +1,5 @@
-// linqdocs /diagnose/: examples fill the box, Ctrl+Enter submits, retry times count down.
+// linqdocs /diagnose/: examples fill the box, Ctrl+Enter submits, the result takes focus,
+// retry times count down.
 // Loaded with `defer`; without it the examples are links that prefill the box on the server
 // and every retry time is still written out in UTC.
 (function () {
@@ -42,6 +43,14 @@
       element.hidden = false;
     });
   }
+
+  // After htmx puts a diagnosis in place, keyboard and screen-reader users continue from it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var result = document.getElementById("diagnosis");
+    if (result && event.target === result && result.querySelector("h2")) {
+      result.focus({ preventScroll: true });
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
