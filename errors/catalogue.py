@@ -13,11 +13,11 @@ so `manage.py check` tells a docs writer exactly what is wrong.
 
 import json
 import re
+import threading
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cache
 from http import HTTPStatus
 from pathlib import Path
 
@@ -443,7 +443,22 @@ def load_catalogue(folder: Path) -> Catalogue:
     return catalogue
 
 
-@cache
+_load_lock = threading.Lock()
+
+
 def get_catalogue() -> Catalogue:
-    """The site's catalogue, loaded from settings.CONTENT_DIR on first use and kept in memory."""
-    return load_catalogue(settings.CONTENT_DIR)
+    """The site's catalogue, loaded from settings.CONTENT_DIR on first use and kept in memory.
+
+    The first requests of a threaded server may all ask at once: one thread loads, the others
+    wait for it instead of rendering the same files side by side.
+    """
+    catalogue = _loaded.get(settings.CONTENT_DIR)
+    if catalogue is None:
+        with _load_lock:
+            catalogue = _loaded.get(settings.CONTENT_DIR)
+            if catalogue is None:
+                catalogue = _loaded[settings.CONTENT_DIR] = load_catalogue(settings.CONTENT_DIR)
+    return catalogue
+
+
+_loaded: dict[Path, Catalogue] = {}

@@ -5,6 +5,7 @@ is. Python-Markdown passes raw HTML straight through, so nothing a user typed ma
 `render()`: user text is escaped by templates instead.
 """
 
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -30,14 +31,18 @@ def _converter() -> markdown.Markdown:
 
 
 _md = _converter()
+# A Markdown instance keeps state between reset() and convert(): one render at a time.
+_md_lock = threading.Lock()
 
 
 def render(source: str) -> Rendered:
     """Render trusted repository Markdown to HTML with a table of contents."""
-    _md.reset()
-    html = _md.convert(source)
-    headings = tuple(_flatten_toc(_md.toc_tokens))
-    return Rendered(html=mark_safe(html), toc_html=mark_safe(_md.toc), headings=headings)
+    with _md_lock:
+        _md.reset()
+        html = _md.convert(source)
+        toc_html, toc_tokens = _md.toc, _md.toc_tokens
+    headings = tuple(_flatten_toc(toc_tokens))
+    return Rendered(html=mark_safe(html), toc_html=mark_safe(toc_html), headings=headings)
 
 
 def highlight_json(text: str) -> SafeString:

@@ -187,6 +187,12 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@linqdocs.localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linqdocs <noreply@linqdocs.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5/10m")
+# Behind a load balancer every request comes from the balancer's address. Name the header the
+# balancer itself sets to the client's address (e.g. X-Real-IP, or X-Forwarded-For whose last
+# entry the balancer appends) so each client gets its own rate-limit bucket. Empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Absolute links in notification e-mails (e.g. https://docs.example.com); relative when empty.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Django 6.1 configures e-mail through MAILERS. Development prints notifications (console).
 # Otherwise SMTP: EMAIL_HOST with STARTTLS on 587, or implicit TLS on 465 with EMAIL_USE_SSL=1
@@ -214,8 +220,9 @@ else:
 
 # --- Requests ---------------------------------------------------------------------------------
 
-# The diagnosis limit is 64 KiB of paste; a form post carries a little more than the paste.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# The paste limit is 64 KiB; URL-encoding can triple it in a form post (%XX per byte), and the
+# views answer an oversized paste with their own clear message, so Django's bound sits above that.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
 # --- Static files -----------------------------------------------------------------------------

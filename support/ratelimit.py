@@ -83,4 +83,10 @@ def client_address(request) -> str:
     address, and all clients share one bucket: read the balancer's own header here then, and
     only that one.
     """
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        # The balancer appends the address it saw last; anything before it came from the client.
+        forwarded = request.headers.get(header, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or "unknown"

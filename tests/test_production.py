@@ -648,7 +648,7 @@ def test_404_page_and_envelope(client):
 def test_an_api_method_error_is_an_envelope_too(client):
     response = client.post("/api/errors/")
     assert_envelope(response, 405, "method_not_allowed")
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
 
 
 # --- Trace ids and the request log -------------------------------------------------------------
