@@ -2,6 +2,8 @@
 
 The paste is diagnosed in memory by `errors.diagnosis` and never stored or logged: the request
 log line holds method, path and status only, and responses that show a paste are `no-store`.
+Should anything fail, Django's error report shows neither the posted paste nor the local variables
+of any frame beneath these views (`sensitive_post_parameters`, `sensitive_variables`).
 """
 
 from datetime import datetime, timedelta
@@ -12,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from errors.diagnosis import (
@@ -130,6 +133,8 @@ def _read_paste(request: HttpRequest) -> str | None:
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("envelope")
+@sensitive_variables()
 def page(request: HttpRequest) -> HttpResponse:
     """GET: the paste form (`?example=<slug>` fills it). POST: the diagnosis, as a fragment
     for htmx and as the whole page otherwise; always 200 so that htmx swaps it in."""
@@ -163,6 +168,7 @@ def page(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # a JSON API for tools: no cookies are read, nothing changes on the server
+@sensitive_variables()
 def api(request: HttpRequest) -> JsonResponse:
     """POST the paste as the raw request body; the answer is the JSON of SPEC §5."""
     if request.method != "POST":

@@ -6,9 +6,11 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.views.debug import ExceptionReporter
 
+from diagnose import views
 from errors.diagnosis import MAX_INPUT_BYTES, diagnose
 from tests.test_diagnosis import CASES, T1, T2, TOKEN, envelope
 
@@ -350,3 +352,25 @@ def test_a_bearer_token_appears_in_no_output(client, caplog):
     assert caplog.records  # the request log ran, and holds no token
     assert TOKEN not in caplog.text
     assert all(TOKEN not in str(record.__dict__) for record in caplog.records)
+
+
+@pytest.mark.parametrize("view", ["page", "api"])
+def test_an_error_report_never_shows_the_paste(view, settings, monkeypatch):
+    settings.DEBUG = False  # what production error e-mails and logs are made from
+
+    def explode(text, **options):
+        raise RuntimeError("the diagnosis failed")
+
+    monkeypatch.setattr(views, "diagnose", explode)
+    factory = RequestFactory()
+    if view == "page":
+        request = factory.post(PAGE, {"envelope": TOKEN_PASTE})
+        request.htmx = False
+    else:
+        request = factory.post(API, TOKEN_PASTE, content_type="text/plain")
+    with pytest.raises(RuntimeError) as failure:
+        getattr(views, view)(request)
+    report = ExceptionReporter(request, failure.type, failure.value, failure.tb)
+    assert "the diagnosis failed" in report.get_traceback_text()
+    assert TOKEN not in report.get_traceback_text()
+    assert TOKEN not in report.get_traceback_html()
