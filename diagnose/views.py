@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from errors.diagnosis import (
+    KIND_LABELS,
     MAX_INPUT_BYTES,
     Report,
     diagnose,
@@ -25,19 +26,6 @@ from errors.diagnosis import (
     shared_diagnosis,
 )
 from errors.views import JSON_DUMPS, api_error
-
-KIND_LABELS = {
-    "envelope": "an error envelope",
-    "error_object": "the inner error object, without its envelope",
-    "http_response": "an HTTP response",
-    "batch": "several errors",
-    "webhook": "a webhook payload",
-    "code": "an error code",
-    "trace_id": "a trace id",
-    "message": "an error message without its code",
-    "legacy_v2": "an error of the legacy V2 API",
-    "unrecognized": "nothing that could be diagnosed",
-}
 
 
 def examples(now: datetime) -> list[dict]:

@@ -65,6 +65,19 @@ INPUT_KINDS = (
     "legacy_v2",
     "unrecognized",
 )
+# How each input kind is named to people ("You pasted …").
+KIND_LABELS = {
+    "envelope": "an error envelope",
+    "error_object": "the inner error object, without its envelope",
+    "http_response": "an HTTP response",
+    "batch": "several errors",
+    "webhook": "a webhook payload",
+    "code": "an error code",
+    "trace_id": "a trace id",
+    "message": "an error message without its code",
+    "legacy_v2": "an error of the legacy V2 API",
+    "unrecognized": "nothing that could be diagnosed",
+}
 LEVELS = ("error", "warning", "info")
 SUPPORT_PATH = "/support/new/"
 

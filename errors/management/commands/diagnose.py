@@ -14,6 +14,7 @@ import textwrap
 from django.core.management.base import BaseCommand, CommandError
 
 from errors.diagnosis import (
+    KIND_LABELS,
     MAX_INPUT_BYTES,
     Diagnosis,
     Finding,
@@ -24,18 +25,6 @@ from errors.diagnosis import (
 
 UNUSABLE = 2
 WIDTH = 100
-KIND_LABELS = {
-    "envelope": "an error envelope",
-    "error_object": "the inner error object",
-    "http_response": "an HTTP response",
-    "batch": "several errors",
-    "webhook": "a webhook payload",
-    "code": "an error code",
-    "trace_id": "a trace id",
-    "message": "an error message",
-    "legacy_v2": "a legacy V2 error",
-    "unrecognized": "nothing that could be diagnosed",
-}
 
 
 class Command(BaseCommand):
