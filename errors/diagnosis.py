@@ -1643,7 +1643,7 @@ class _Reader:
             candidates.append((wrapper["trace_id"], "`trace_id`"))
         if item.source == "error_object" and "trace_id" in error:
             candidates.append((error["trace_id"], "`trace_id`"))
-        if item.source == "envelope" and "trace_id" in error:
+        if item.source == "envelope" and "trace_id" in error and "trace_id" not in wrapper:
             findings.append(
                 finding(
                     "trace_id_misplaced",

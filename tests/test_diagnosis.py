@@ -252,6 +252,23 @@ CASES = {
         {"trace_id_misplaced"},
         trace_ids=[T2],
     ),
+    "trace_id at the top and repeated inside error": Case(
+        json.dumps(
+            {
+                "success": False,
+                "error": {
+                    "status": 500,
+                    "code": 3006,
+                    "message": "Internal server error",
+                    "trace_id": T2,
+                },
+                "trace_id": T2,
+            }
+        ),
+        "envelope",
+        [3006],
+        trace_ids=[T2],
+    ),
     "doc_url of another code": Case(
         envelope(retry_after=30, doc_url="https://docs.linqapp.com/error/codes/2xxx/2004/"),
         "envelope",
