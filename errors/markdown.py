@@ -41,6 +41,8 @@ def render(source: str) -> Rendered:
         _md.reset()
         html = _md.convert(source)
         toc_html, toc_tokens = _md.toc, _md.toc_tokens
+    # A code block that scrolls sideways must be reachable by keyboard (WCAG 2.1.1).
+    html = html.replace("<pre>", '<pre tabindex="0">')
     headings = tuple(_flatten_toc(toc_tokens))
     return Rendered(html=mark_safe(html), toc_html=mark_safe(toc_html), headings=headings)
 

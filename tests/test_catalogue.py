@@ -42,9 +42,10 @@ def test_messages_are_matched_loosely():
 
 def test_see_references_in_troubleshooting_link_to_guides():
     catalogue = get_catalogue()
-    assert 'See <a href="/guides/rate-limits/">Rate Limits</a>.' in catalogue.get(
-        1007
-    ).troubleshooting_html
+    assert (
+        'See <a href="/guides/rate-limits/">Rate Limits</a>.'
+        in catalogue.get(1007).troubleshooting_html
+    )
     assert '<a href="/guides/attachments/#supported-types">supported types</a>' in (
         catalogue.get(5004).troubleshooting_html
     )
@@ -71,5 +72,5 @@ def test_guidance_is_rendered_with_toc_and_highlighting_classes():
 def test_markdown_renders_tables_and_fenced_code():
     rendered = markdown.render("## Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n")
     assert "<table>" in rendered.html
-    assert re.search(r'<div class="highlight"><pre>.*</pre></div>', rendered.html, re.S)
+    assert re.search(r'<div class="highlight"><pre tabindex="0">.*</pre></div>', rendered.html, re.S)
     assert rendered.headings == ("Title",)

@@ -106,7 +106,12 @@ def test_filters_combine_with_each_other_and_the_query():
     assert set(codes("", categories=("2xxx",), verdicts=("yes",))) == {2007, 2009, 2022}
     assert set(codes("", statuses=(409,), verdicts=("sometimes",))) == {2015}
     assert codes("not found", statuses=(404,), categories=("2xxx",))[0] in (2001, 2002, 2003)
-    assert set(codes("", categories=("1xxx", "5xxx"), statuses=(429, 500))) == {1007, 5001, 5002, 5003}
+    assert set(codes("", categories=("1xxx", "5xxx"), statuses=(429, 500))) == {
+        1007,
+        5001,
+        5002,
+        5003,
+    }
     assert codes("webhook", categories=("5xxx",)) == []
 
 
