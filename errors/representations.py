@@ -6,6 +6,7 @@ Shared by the JSON API, the per-code alternate formats and the command line; no 
 import json
 
 from errors.catalogue import Catalogue, Category, ErrorCode
+from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS
 
 
 def category_dict(category: Category) -> dict:
@@ -189,20 +190,56 @@ def openapi_document(catalogue: Catalogue) -> dict:
         "type": "object",
         "required": ["id", "level", "message"],
         "properties": {
-            "id": {"type": "string"},
-            "level": {"type": "string", "enum": ["error", "warning", "info"]},
+            "id": {"type": "string", "enum": sorted(FINDINGS)},
+            "level": {"type": "string", "enum": list(LEVELS)},
             "message": {"type": "string"},
             "line": {"type": "integer"},
             "column": {"type": "integer"},
         },
     }
+    nullable_int = {"type": ["integer", "null"]}
+    one_diagnosis = {
+        "type": "object",
+        "properties": {
+            "code": nullable_int,
+            "known": {"type": "boolean"},
+            "category": {"type": ["string", "null"], "enum": [*categories, None]},
+            "message": {"type": ["string", "null"]},
+            "http_status": nullable_int,
+            "observed": {
+                "type": "object",
+                "properties": {
+                    "http_status": nullable_int,
+                    "status": nullable_int,
+                    "message": {"type": ["string", "null"]},
+                    "retry_after": nullable_int,
+                },
+            },
+            "retry": {
+                "type": "object",
+                "properties": {
+                    "verdict": {"type": ["string", "null"], "enum": [*verdicts, None]},
+                    "after_seconds": nullable_int,
+                    "schedule_seconds": {"type": ["array", "null"], "items": {"type": "integer"}},
+                },
+            },
+            "trace_id": {"type": ["string", "null"], "pattern": "^[0-9a-f]{32}$"},
+            "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+            "url": {"type": ["string", "null"]},
+            "support_url": {"type": "string"},
+        },
+    }
+    one_diagnosis["required"] = list(one_diagnosis["properties"])
     diagnosis = {
         "type": "object",
         "required": ["input_kind", "findings", "diagnoses"],
         "properties": {
-            "input_kind": {"type": "string"},
+            "input_kind": {
+                "type": "string",
+                "enum": list(INPUT_KINDS),
+            },
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
-            "diagnoses": {"type": "array", "items": {"type": "object"}},
+            "diagnoses": {"type": "array", "items": one_diagnosis},
         },
     }
     return {
