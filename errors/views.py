@@ -128,12 +128,23 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     return _render_results(request, "errors/catalogue.html", context)
 
 
+def _code_number(code: str) -> int | None:
+    """The number a URL segment names, if it names one (ASCII digits only, at most six)."""
+    return int(code) if code.isascii() and code.isdigit() and len(code) <= 6 else None
+
+
+def _lookup(code: str) -> ErrorCode | None:
+    number = _code_number(code)
+    return get_catalogue().get(number) if number is not None else None
+
+
 def _entry_or_404(request: HttpRequest, code: str) -> ErrorCode | HttpResponse:
-    catalogue = get_catalogue()
-    entry = catalogue.get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    """The entry, or the helpful 404 page: nearest codes and the category the number falls in."""
+    entry = _lookup(code)
     if entry is not None:
         return entry
-    number = int(code) if code.isdigit() and len(code) <= 6 else None
+    catalogue = get_catalogue()
+    number = _code_number(code)
     context = {
         "asked": code,
         "number": number,
@@ -205,7 +216,7 @@ def code_markdown(request: HttpRequest, code: str) -> HttpResponse:
 
 @catalogue_page
 def code_json(request: HttpRequest, code: str) -> HttpResponse:
-    entry = get_catalogue().get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    entry = _lookup(code)
     if entry is None:
         return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
     return JsonResponse(representations.entry_dict(entry), json_dumps_params=JSON_DUMPS)
@@ -213,7 +224,7 @@ def code_json(request: HttpRequest, code: str) -> HttpResponse:
 
 @catalogue_page
 def code_problem(request: HttpRequest, code: str) -> HttpResponse:
-    entry = get_catalogue().get(int(code)) if code.isdigit() and len(code) <= 6 else None
+    entry = _lookup(code)
     if entry is None:
         return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
     base = request.build_absolute_uri("/").rstrip("/")

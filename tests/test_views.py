@@ -337,3 +337,9 @@ def test_the_fragment_and_the_page_have_different_etags(client):
     )
     assert revalidated.status_code == 200
     assert "<html" not in revalidated.content.decode()
+
+
+def test_non_ascii_digits_are_not_codes(client):
+    # "١٠٠٧" is 1007 in Arabic-Indic digits: str.isdigit() accepts it, the catalogue must not.
+    assert client.get("/errors/١٠٠٧/").status_code == 404
+    assert client.get("/api/errors/١٠٠٧/").json()["error"]["code"] == "unknown_code"
