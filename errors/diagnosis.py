@@ -602,10 +602,13 @@ def _describe_problem(text: str, at: int, stop: int, message: str) -> tuple[int,
     word = re.match(r"[A-Za-z_]+", text[at : min(stop, at + 20)])
     if word and word.group() in ("True", "False", "None"):
         return at, f"{word.group()} is Python, not JSON (JSON says true, false, null)"
-    if message.startswith("Illegal trailing comma") or (
-        char in "]}" and text[max(0, at - 200) : at].rstrip().endswith(",")
-    ):
+    if message.startswith("Illegal trailing comma"):  # Python 3.13+ points at the comma
         return at, "a trailing comma is not JSON"
+    before = text[max(0, at - 200) : at].rstrip()
+    if char in "]}" and before.endswith(","):  # Python 3.12 points past it: step back to it
+        return at - (len(text[max(0, at - 200) : at]) - len(before)) - 1, (
+            "a trailing comma is not JSON"
+        )
     expected = message[0].lower() + message[1:]
     return at, f"{expected}, found {char!r}"
 
