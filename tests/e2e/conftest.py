@@ -99,8 +99,10 @@ class Watch:
 
     def on_request_failed(self, request: Request) -> None:
         failure = request.failure or ""
-        # htmx's hx-sync drops a stale search when a newer one starts: an intended abort.
-        if failure == "net::ERR_ABORTED" and request.headers.get("hx-request") == "true":
+        # Aborted on purpose, not failed: htmx's hx-sync drops a stale search when a newer one
+        # starts, and a navigation cancels what the page it leaves was still loading (the
+        # favicon). Refused, blocked (ERR_BLOCKED_BY_CSP) and 4xx/5xx requests still count.
+        if failure == "net::ERR_ABORTED":
             return
         self.failed_requests.append(f"{request.method} {request.url}: {failure}")
 

@@ -60,6 +60,9 @@ def test_page_errors_console_errors_and_failed_requests_are_reported(page: Page,
         page.evaluate("""() => console.error("provoked console error")""")
     with page.expect_response("**/static/no-such-file.css"):
         page.evaluate("""() => fetch("/static/no-such-file.css")""")
+    page.route("**/static/js/site.js", lambda route: route.abort("connectionrefused"))
+    with page.expect_event("requestfailed"):
+        page.reload()
 
     with pytest.raises(AssertionError) as failure:
         watch.assert_clean(page)
@@ -67,6 +70,7 @@ def test_page_errors_console_errors_and_failed_requests_are_reported(page: Page,
     assert "page error: provoked failure" in report
     assert "console error: provoked console error" in report
     assert "no-such-file.css: HTTP 404" in report
+    assert "site.js: net::ERR_CONNECTION_REFUSED" in report
     watch.clear(page)
 
 
