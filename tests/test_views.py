@@ -59,7 +59,7 @@ def test_an_htmx_search_returns_only_the_results_fragment(client):
     page = html(response)
     assert response.status_code == 200
     assert "<html" not in page
-    assert page.lstrip().startswith('<div id="results">')
+    assert re.match(r'\s*<title>[^<]*</title>\s*<div id="results">', page)
     assert 'href="/errors/1007/"' in page
     # The count travels out of band into the status region, which screen readers announce.
     assert re.search(
@@ -343,3 +343,10 @@ def test_non_ascii_digits_are_not_codes(client):
     # "١٠٠٧" is 1007 in Arabic-Indic digits: str.isdigit() accepts it, the catalogue must not.
     assert client.get("/errors/١٠٠٧/").status_code == 404
     assert client.get("/api/errors/١٠٠٧/").json()["error"]["code"] == "unknown_code"
+
+
+def test_an_htmx_search_carries_the_new_page_title(client):
+    fragment = client.get("/errors/", {"q": "webhook"}, headers={"HX-Request": "true"})
+    assert "<title>“webhook” — Error codes · linqdocs</title>" in html(fragment)
+    page = client.get("/errors/", {"q": "webhook"})
+    assert "<title>“webhook” — Error codes · linqdocs</title>" in html(page)

@@ -7,11 +7,19 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
-    var box = document.querySelector("[data-search-box]");
-    if (!box) return;
     event.preventDefault();
+    var box = document.querySelector("[data-search-box]");
+    if (!box) {
+      // Pages without a search box send "/" to the catalogue's, which focuses on arrival.
+      window.location.href = "/errors/#search-q";
+      return;
+    }
     box.focus();
     box.select();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector("[data-search-box]");
+    if (box && window.location.hash === "#" + box.id) box.focus();
   });
 
   // Copy buttons: <button data-copy="text"> or data-copy-target="#id". Hidden until the script runs.

@@ -41,6 +41,7 @@ def test_search_as_you_type_filters_and_history(page: Page) -> None:
     searched = result_codes(page)
     assert len(searched) < len(all_codes)
     assert page.evaluate("window.__samePage") is True, "typing reloaded the whole page"
+    expect(page).to_have_title("“rate limit” — Error codes · linqdocs")
 
     page.get_by_role("checkbox", name=re.compile(r"^2xxx")).check()
 
@@ -123,6 +124,19 @@ def test_slash_focuses_the_search_box(page: Page, watch, path: str) -> None:
 
     expect(box).to_be_focused()
     expect(box).to_have_value("")
+
+
+@pytest.mark.parametrize("path", ["/errors/1007/", "/guides/retries/", "/diagnose/"])
+def test_slash_on_a_page_without_a_search_box_opens_the_catalogue_search(
+    page: Page, path: str
+) -> None:
+    page.goto(path)
+    expect(page.locator("[data-search-box]")).to_have_count(0)
+
+    page.keyboard.press("/")
+
+    page.wait_for_url(re.compile(r"/errors/#search-q$"))
+    expect(page.locator("[data-search-box]")).to_be_focused()
 
 
 def test_slash_is_typed_normally_inside_the_search_box(page: Page) -> None:
