@@ -72,5 +72,7 @@ def test_guidance_is_rendered_with_toc_and_highlighting_classes():
 def test_markdown_renders_tables_and_fenced_code():
     rendered = markdown.render("## Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n")
     assert "<table>" in rendered.html
-    assert re.search(r'<div class="highlight"><pre tabindex="0">.*</pre></div>', rendered.html, re.S)
+    assert re.search(
+        r'<div class="highlight"><pre tabindex="0">.*</pre></div>', rendered.html, re.S
+    )
     assert rendered.headings == ("Title",)
