@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def site_url(path: str) -> str:
     """An absolute URL when SITE_URL is configured, else the bare path."""
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
 
 
@@ -38,7 +38,7 @@ def _context(ticket: Ticket) -> dict:
         "confirmation_url": site_url(reverse("support:done", args=[ticket.public_token])),
         "admin_url": site_url(admin_path),
         "code_url": site_url(entry.url) if entry else "",
-        "absolute_links": bool(getattr(settings, "SITE_URL", "")),
+        "absolute_links": bool(settings.SITE_URL),
     }
 
 
