@@ -15,15 +15,13 @@ import json
 import re
 import threading
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from errors import markdown
 
@@ -278,21 +276,24 @@ def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
     return guides
 
 
-def _check_example(source: _Source, example: str, code: int, status: int, problems: _Problems):
+def _check_example(
+    source: _Source, example: str, code: int, status: int, problems: _Problems
+) -> dict | None:
+    """The example envelope, parsed, after every check of it against its code."""
     try:
         envelope = json.loads(example)
     except json.JSONDecodeError as exc:
         problems.add(source.path, "example", f"is not valid JSON: {exc}")
-        return
+        return None
     if not isinstance(envelope, dict) or set(envelope) - {"success", "error", "trace_id"}:
         problems.add(source.path, "example", "must be an object with success, error, trace_id only")
-        return
+        return None
     error = envelope.get("error")
     if envelope.get("success") is not False:
         problems.add(source.path, "example", "success must be false")
     if not isinstance(error, dict):
         problems.add(source.path, "example", "error must be an object")
-        return
+        return None
     if error.get("code") != code:
         problems.add(source.path, "example", f"error.code is {error.get('code')!r}, not {code}")
     if error.get("status") != status:
@@ -305,10 +306,11 @@ def _check_example(source: _Source, example: str, code: int, status: int, proble
         problems.add(source.path, "example", "error.retry_after belongs on 429 responses only")
     if not re.fullmatch(r"[0-9a-f]{32}", str(envelope.get("trace_id", ""))):
         problems.add(source.path, "example", "trace_id must be 32 lower-case hex characters")
+    return envelope
 
 
 def _load_code(
-    source: _Source, categories: list[Category], problems: _Problems
+    source: _Source, categories: list[Category], guides: dict[str, Guide], problems: _Problems
 ) -> ErrorCode | None:
     path = source.path
     start = len(problems)
@@ -360,12 +362,13 @@ def _load_code(
         category = next((c for c in categories if c.holds(code)), None)
         if category is None:
             problems.add(path, "code", f"{code} falls in no category")
+    envelope = None
     if example is not None and code is not None and status is not None:
-        _check_example(source, example, code, status, problems)
+        envelope = _check_example(source, example, code, status, problems)
     if len(problems) > start:
         return None
 
-    guidance = markdown.render(source.body)
+    example = json.dumps(envelope, indent=2)
     return ErrorCode(
         code=code,
         message=message,
@@ -375,23 +378,21 @@ def _load_code(
         retry=RetryVerdict(verdict, strategy, advice, delay),
         related_codes=tuple(related_codes),
         related_guides=tuple(related_guides),
-        example=json.dumps(json.loads(example), indent=2),
-        guidance=guidance,
+        example=example,
+        guidance=markdown.render(source.body),
         guidance_source=source.body,
-        troubleshooting_html=mark_safe(escape(troubleshooting)),  # linked below, once guides exist
-        example_html=markdown.highlight_json(json.dumps(json.loads(example), indent=2)),
+        troubleshooting_html=markdown.link_see_references(troubleshooting, _see_targets(guides)),
+        example_html=markdown.highlight_json(example),
     )
 
 
-def _link_troubleshooting(text: str, guides: Iterable[Guide]) -> SafeString:
-    """Turn "See Rate Limits." in a troubleshooting line into a link to that guide."""
-    html = str(escape(text))
-    for guide in guides:
-        for phrase, fragment in {guide.title: "", **guide.link_phrases}.items():
-            pattern = re.compile(rf"\b(See) ({re.escape(escape(phrase))})(?=[.,;]|$)")
-            href = guide.url + (f"#{fragment}" if fragment else "")
-            html = pattern.sub(rf'\1 <a href="{href}">\2</a>', html)
-    return mark_safe(html)
+def _see_targets(guides: dict[str, Guide]) -> dict[str, str]:
+    """Phrase -> URL for "See <phrase>." references: each guide's title and its link phrases."""
+    return {
+        phrase: guide.url + (f"#{fragment}" if fragment else "")
+        for guide in guides.values()
+        for phrase, fragment in {guide.title: "", **guide.link_phrases}.items()
+    }
 
 
 def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
@@ -403,7 +404,7 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
         source = _read(path, problems)
         if source is None:
             continue
-        entry = _load_code(source, categories, problems)
+        entry = _load_code(source, categories, guides, problems)
         if entry is not None:
             # Each file is named after its code, so no code can be defined twice.
             entries[entry.code] = entry
@@ -421,19 +422,22 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
                 problems.add(path, "related_guides", f"{slug!r} is not a guide")
     if problems:
         return None, list(problems)
-    codes = tuple(_with_links(entries[number], guides.values()) for number in sorted(entries))
+    codes = tuple(entries[number] for number in sorted(entries))
     newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
     updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
     return Catalogue(tuple(categories), codes, guides, updated_at), []
 
 
-def _with_links(entry: ErrorCode, guides: Iterable[Guide]) -> ErrorCode:
-    return replace(entry, troubleshooting_html=_link_troubleshooting(entry.troubleshooting, guides))
-
-
 def validate_content(folder: Path) -> list[ContentProblem]:
-    """Every problem in the content folder, each naming its file and field."""
-    return _collect(Path(folder))[1]
+    """Every problem in the content folder, each naming its file and field.
+
+    Validating means loading; a folder without problems is kept as loaded, so the system checks
+    that run at start-up also do the first request's loading.
+    """
+    catalogue, problems = _collect(Path(folder))
+    if catalogue is not None:
+        _loaded.setdefault(Path(folder), catalogue)
+    return problems
 
 
 def load_catalogue(folder: Path) -> Catalogue:
@@ -452,12 +456,13 @@ def get_catalogue() -> Catalogue:
     The first requests of a threaded server may all ask at once: one thread loads, the others
     wait for it instead of rendering the same files side by side.
     """
-    catalogue = _loaded.get(settings.CONTENT_DIR)
+    folder = Path(settings.CONTENT_DIR)
+    catalogue = _loaded.get(folder)
     if catalogue is None:
         with _load_lock:
-            catalogue = _loaded.get(settings.CONTENT_DIR)
+            catalogue = _loaded.get(folder)
             if catalogue is None:
-                catalogue = _loaded[settings.CONTENT_DIR] = load_catalogue(settings.CONTENT_DIR)
+                catalogue = _loaded[folder] = load_catalogue(folder)
     return catalogue
 
 

@@ -5,10 +5,12 @@ is. Python-Markdown passes raw HTML straight through, so nothing a user typed ma
 `render()`: user text is escaped by templates instead.
 """
 
+import re
 import threading
 from dataclasses import dataclass
 
 import markdown
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 EXTENSIONS = ["toc", "fenced_code", "tables", "codehilite", "attr_list", "sane_lists"]
@@ -50,6 +52,18 @@ def render(source: str) -> Rendered:
 def highlight_json(text: str) -> SafeString:
     """Highlight a JSON example from the repository (never a user's paste: those are escaped)."""
     return render(f"```json\n{text.strip()}\n```").html
+
+
+def link_see_references(text: str, targets: dict[str, str]) -> SafeString:
+    """Escape a troubleshooting line and link its "See <phrase>." references.
+
+    `text` is repository content; `targets` maps a phrase to the URL it links to.
+    """
+    html = str(escape(text))
+    for phrase, href in targets.items():
+        pattern = re.compile(rf"\b(See) ({re.escape(escape(phrase))})(?=[.,;]|$)")
+        html = pattern.sub(lambda m, href=href: f'{m[1]} <a href="{escape(href)}">{m[2]}</a>', html)
+    return mark_safe(html)
 
 
 def _flatten_toc(tokens: list[dict]) -> list[str]:

@@ -308,6 +308,5 @@ def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[H
     return _index_for(catalogue or get_catalogue()).search(request.q, request.filters)
 
 
-def suggestions() -> list[str]:
-    """Queries that always find something, offered when a search finds nothing."""
-    return ["429", "Unauthorized", "2xxx", "webhook", "file too large"]
+# Queries that always find something, offered when a search finds nothing.
+SUGGESTIONS = ["429", "Unauthorized", "2xxx", "webhook", "file too large"]

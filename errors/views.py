@@ -15,7 +15,7 @@ from django.views.decorators.http import condition, require_safe
 
 from errors import representations
 from errors.catalogue import VERDICTS, ErrorCode, get_catalogue
-from errors.search import Hit, SearchRequest, parse_request, search, suggestions
+from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search
 
 JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
 
@@ -81,7 +81,7 @@ def _results_context(request: HttpRequest) -> dict:
         "catalogue": catalogue,
         "statuses": catalogue.http_statuses,
         "verdicts": VERDICTS,
-        "suggestions": suggestions(),
+        "suggestions": SUGGESTIONS,
         "ranked": bool(wanted.q),
         "groups": [] if wanted.q else _grouped(hits),
     }

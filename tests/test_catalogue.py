@@ -76,3 +76,25 @@ def test_markdown_renders_tables_and_fenced_code():
         r'<div class="highlight"><pre tabindex="0">.*</pre></div>', rendered.html, re.S
     )
     assert rendered.headings == ("Title",)
+
+
+def test_the_start_up_check_does_the_first_load(monkeypatch, settings):
+    from errors import catalogue as module
+
+    monkeypatch.setattr(module, "_loaded", {})
+    assert module.validate_content(settings.CONTENT_DIR) == []
+
+    def render_again(source):
+        raise AssertionError("the content was rendered a second time")
+
+    monkeypatch.setattr(markdown, "render", render_again)
+    assert get_catalogue().get(1007).message == "Rate limit exceeded"
+
+
+def test_see_references_are_escaped_and_linked():
+    html = markdown.link_see_references(
+        "Use <b>PATCH</b>. See Rate Limits.", {"Rate Limits": "/guides/rate-limits/"}
+    )
+    assert html == (
+        'Use &lt;b&gt;PATCH&lt;/b&gt;. See <a href="/guides/rate-limits/">Rate Limits</a>.'
+    )
