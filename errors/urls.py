@@ -34,5 +34,4 @@ urlpatterns = [
     path("llms-full.txt", views.llms_full, name="llms_full"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
 ]

@@ -6,7 +6,6 @@ from itertools import groupby
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -302,28 +301,3 @@ def robots(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('errors:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the content is loaded and the database answers; 503 otherwise."""
-    checks = {}
-    try:
-        get_catalogue()
-        checks["catalogue"] = "ok"
-    except Exception as exc:
-        checks["catalogue"] = type(exc).__name__
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = type(exc).__name__
-    healthy = all(value == "ok" for value in checks.values())
-    response = JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
-    response["Cache-Control"] = "no-store"
-    return response

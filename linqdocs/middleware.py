@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 
-from linqdocs import errorpages
+from linqdocs import errorpages, health
 
 request_log = logging.getLogger("linqdocs.request")
 
@@ -110,9 +110,7 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == self.path:
-            from errors.views import healthz  # imported late: the URLconf owns the view
-
-            return healthz(request)
+            return health.healthz(request)
         return self.get_response(request)
 
 
