@@ -35,7 +35,6 @@ STRATEGIES = {
     "condition": "sometimes",  # once something outside the request has changed
 }
 BACKOFF_SCHEDULE = (1, 2, 4, 8, 16, 30)
-TRACE_ID_EXAMPLE = "2eff5df5c6f688733c007523c4d61cd9"
 DOC_URL = "https://docs.linqapp.com/error/codes/{category}/{code}/"
 
 

@@ -99,10 +99,6 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     problems: tuple[str, ...] = ()
 
-    @property
-    def active(self) -> bool:
-        return bool(self.q) or self.filters.active
-
 
 def _values(params: Mapping, name: str) -> list[str]:
     raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name, "")]

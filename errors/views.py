@@ -13,10 +13,11 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
 from errors import representations
-from errors.catalogue import VERDICTS, ErrorCode, get_catalogue
+from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search
 
 JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
+POPULAR_CODES = (1007, 2004, 1002, 2008, 3002, 4003)  # on the home page
 
 
 @cache
@@ -69,17 +70,23 @@ def api_error(request: HttpRequest, status: int, code: str, message: str, **extr
 # --- Pages ------------------------------------------------------------------------------------
 
 
+def _search_form(catalogue: Catalogue, wanted: SearchRequest) -> dict:
+    """What templates/errors/_search_form.html needs."""
+    return {
+        "catalogue": catalogue,
+        "wanted": wanted,
+        "statuses": catalogue.http_statuses,
+        "verdicts": VERDICTS,
+    }
+
+
 def _results_context(request: HttpRequest) -> dict:
     catalogue = get_catalogue()
     wanted = parse_request(request.GET, catalogue)
     hits = search(wanted, catalogue)
-    context = {
-        "wanted": wanted,
+    context = _search_form(catalogue, wanted) | {
         "hits": hits,
         "count": len(hits),
-        "catalogue": catalogue,
-        "statuses": catalogue.http_statuses,
-        "verdicts": VERDICTS,
         "suggestions": SUGGESTIONS,
         "ranked": bool(wanted.q),
         "groups": [] if wanted.q else _grouped(hits),
@@ -97,25 +104,12 @@ def _grouped(hits: list[Hit]) -> list[tuple]:
     ]
 
 
-def _render_results(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    if _wants_fragment(request):
-        response = render(request, f"{template}#results", context)
-    else:
-        response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
-
-
 @catalogue_page
 def home(request: HttpRequest) -> HttpResponse:
     catalogue = get_catalogue()
-    context = {
-        "catalogue": catalogue,
-        "statuses": catalogue.http_statuses,
-        "wanted": parse_request({}, catalogue),
-        "popular": [
-            catalogue.get(c) for c in (1007, 2004, 1002, 2008, 3002, 4003) if catalogue.get(c)
-        ],
+    popular = [catalogue.get(code) for code in POPULAR_CODES]
+    context = _search_form(catalogue, SearchRequest()) | {
+        "popular": [entry for entry in popular if entry is not None],
         "section": "home",
     }
     return render(request, "errors/home.html", context)
@@ -124,7 +118,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @catalogue_page
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     context = _results_context(request) | {"section": "errors"}
-    return _render_results(request, "errors/catalogue.html", context)
+    template = (
+        "errors/catalogue.html#results" if _wants_fragment(request) else "errors/catalogue.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 def _code_number(code: str) -> int | None:
@@ -144,14 +143,12 @@ def _entry_or_404(request: HttpRequest, code: str) -> ErrorCode | HttpResponse:
         return entry
     catalogue = get_catalogue()
     number = _code_number(code)
-    context = {
+    wanted = parse_request({"q": code if number is None else ""}, catalogue)
+    context = _search_form(catalogue, wanted) | {
         "asked": code,
         "number": number,
         "category": catalogue.category_for_number(number) if number is not None else None,
         "nearest": catalogue.nearest(number) if number is not None else [],
-        "catalogue": catalogue,
-        "wanted": parse_request({"q": code if number is None else ""}, catalogue),
-        "statuses": catalogue.http_statuses,
         "section": "errors",
     }
     return render(request, "errors/unknown_code.html", context, status=404)
