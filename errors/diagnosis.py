@@ -821,6 +821,11 @@ _ERROR_PREFIX = re.compile(
 )
 
 
+def _without_error_prefix(text: str) -> str:
+    """`text` without a logger's lead-in such as "Error:" or "LinqApiError -"."""
+    return _ERROR_PREFIX.sub("", text.strip())
+
+
 def match_message(
     text: str, catalogue: Catalogue, *, loose: bool = True
 ) -> tuple[list[ErrorCode], str | None]:
@@ -828,7 +833,7 @@ def match_message(
     similar. Several codes come back when the text fits them equally well."""
     if not isinstance(text, str):
         return [], None
-    wanted = normalise_message(_ERROR_PREFIX.sub("", text.strip()))
+    wanted = normalise_message(_without_error_prefix(text))
     if not wanted or len(wanted) > 300 or not re.search(r"[^\W\d_]", wanted):
         return [], None
     messages = [(entry, normalise_message(entry.message)) for entry in catalogue.codes]
@@ -1557,9 +1562,10 @@ class _Reader:
         return finding("unknown_code", text)
 
     def message_mismatch(self, observed: str, entry: ErrorCode) -> Finding:
-        others, how = match_message(observed, self.catalogue)
+        # Only an exact match says something here: no fuzzy matching for every mismatch.
+        others = self.catalogue.with_message(_without_error_prefix(observed))
         belongs = ""
-        if how == "exact" and entry not in others:
+        if others and entry not in others:
             belongs = f" It is the documented message of {_codes(others)}: check the code."
         return finding(
             "message_mismatch",

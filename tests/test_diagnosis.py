@@ -705,6 +705,22 @@ def test_a_bare_code_has_no_clock_time():
     assert retry.retry_at is None
 
 
+@pytest.mark.parametrize(
+    ("message", "names"),
+    [
+        ("Rate limit exceeded", "1007"),
+        ("Error: rate limit exceeded.", "1007"),
+        ("Rate limit exceeded, slow down", None),
+        ("Something else entirely", None),
+    ],
+)
+def test_message_mismatch_names_the_code_the_message_belongs_to(message, names):
+    diagnosis = diagnose(envelope(code=2004, status=401, message=message), now=NOW).diagnoses[0]
+    mismatch = next(f for f in diagnosis.findings if f.id == "message_mismatch")
+    said = re.search(r"It is the documented message of (\d+): check the code\.", mismatch.message)
+    assert (said and said[1]) == names
+
+
 # --- not_json positions ---------------------------------------------------------------------------
 
 
