@@ -351,3 +351,12 @@ def test_an_htmx_search_carries_the_new_page_title(client):
     assert "<title>“webhook” — Error codes · linqdocs</title>" in html(fragment)
     page = client.get("/errors/", {"q": "webhook"})
     assert "<title>“webhook” — Error codes · linqdocs</title>" in html(page)
+
+
+@pytest.mark.parametrize("url", ["/", "/errors/9999/", "/no-such-page/"])
+def test_search_boxes_without_a_results_region_are_plain_forms(client, url):
+    # hx-target="#results" on a page without #results would be an htmx error on every keystroke.
+    page = html(client.get(url))
+    assert 'action="/errors/" method="get"' in page
+    assert "hx-get" not in page
+    assert 'id="results"' not in page

@@ -165,3 +165,20 @@ def test_search_works_without_javascript(page: Page) -> None:
     copy = page.locator("button[data-copy-target]")
     expect(copy).to_have_count(1)
     expect(copy).to_be_hidden()
+
+
+@pytest.mark.parametrize("path", ["/", "/errors/9999/"])
+def test_a_search_box_outside_the_catalogue_submits_to_it(page: Page, watch, path: str) -> None:
+    if path == "/errors/9999/":
+        watch.expect_error_document(path)
+    page.goto(path)
+    box = page.locator("[data-search-box]")
+    box.press_sequentially("webhook", delay=20)
+    page.wait_for_timeout(500)  # past the catalogue's debounce: nothing may fire here
+    assert urlsplit(page.url).path == path
+
+    box.press("Enter")
+
+    wait_for_query(page, ("q", "webhook"))
+    assert urlsplit(page.url).path == "/errors/"
+    expect(page.locator(RESULT_CODES).first).to_have_text(re.compile(r"^(2010|4003)$"))
