@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
+from errors.diagnosis import TRACE_ID
 from support.models import Ticket
 
 MAX_DESCRIPTION_CHARS = 10_000
@@ -13,7 +14,6 @@ MAX_ENVELOPE_BYTES = 64 * 1024
 MAX_TRACE_IDS = 20
 FIRST_CODE, LAST_CODE = 1000, 5999
 
-TRACE_ID = re.compile(r"[0-9a-f]{32}")
 # A whole W3C traceparent header value: version-traceid-parentid-flags.
 TRACEPARENT = re.compile(r"[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")

@@ -11,16 +11,9 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from errors.catalogue import get_catalogue
-from errors.diagnosis import Report, diagnose
+from errors.diagnosis import Report, diagnose, normalise_trace_id
 from errors.redaction import redact_secrets
-from support.forms import (
-    FIRST_CODE,
-    LAST_CODE,
-    MAX_ENVELOPE_BYTES,
-    TRACE_ID,
-    TRACEPARENT,
-    normalise_newlines,
-)
+from support.forms import FIRST_CODE, LAST_CODE, MAX_ENVELOPE_BYTES, normalise_newlines
 
 # `curl -v` shows the request line as "> POST /api/partner/v3/chats HTTP/2".
 REQUEST_LINE = re.compile(
@@ -57,13 +50,6 @@ def _int(value, low: int, high: int) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if low <= number <= high else None
-
-
-def _trace_id(value) -> str:
-    text = str(value or "").strip().lower()
-    if match := TRACEPARENT.fullmatch(text):
-        text = match["trace_id"]
-    return text if TRACE_ID.fullmatch(text) and text != "0" * 32 else ""
 
 
 def _documented_message(code: int | None) -> str:
@@ -160,7 +146,7 @@ def from_query(params) -> Prefill:
     problem = Problem(
         code=_int(params.get("code"), FIRST_CODE, LAST_CODE),
         http_status=_int(params.get("status"), 100, 599),
-        trace_id=_trace_id(params.get("trace_id")),
+        trace_id=normalise_trace_id(params.get("trace_id", ""))[0] or "",
     )
     if problem.code is not None and problem.http_status is None:
         entry = get_catalogue().get(problem.code)

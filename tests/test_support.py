@@ -172,6 +172,7 @@ def test_prefill_ignores_params_that_do_not_fit(client):
     assert field_value(response, "trace_id") is None
     assert field_value(response, "http_status") is None
     assert b"<script>alert(1)" not in response.content
+    assert field_value(client.get(NEW, {"trace_id": "0" * 32}), "trace_id") is None
 
 
 @pytest.mark.django_db
