@@ -3,8 +3,6 @@
 Shared by the JSON API, the per-code alternate formats and the command line; no HTTP in here.
 """
 
-import json
-
 from errors.catalogue import Catalogue, Category, ErrorCode
 from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS
 
@@ -352,7 +350,3 @@ def openapi_document(catalogue: Catalogue) -> dict:
             }
         },
     }
-
-
-def dumps(data: dict) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
