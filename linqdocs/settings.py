@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django_htmx",
     "errors",
     "diagnose",
