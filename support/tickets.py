@@ -15,16 +15,14 @@ log = logging.getLogger(__name__)
 REFERENCE_ATTEMPTS = 5
 
 
-def _redact_all(value, counter: list[int]):
+def _redact_all(value):
     """Mask secrets in every string of a JSON-like value (defence in depth for the snapshot)."""
     if isinstance(value, str):
-        text, masked = redact_secrets(value)
-        counter[0] += masked
-        return text
+        return redact_secrets(value)[0]
     if isinstance(value, dict):
-        return {key: _redact_all(item, counter) for key, item in value.items()}
+        return {key: _redact_all(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_redact_all(item, counter) for item in value]
+        return [_redact_all(item) for item in value]
     return value
 
 
@@ -37,7 +35,7 @@ def diagnosis_snapshot(text: str) -> dict | None:
     except Exception:  # never expected; still, the ticket matters more than its snapshot
         log.exception("diagnosis of a support paste failed; the ticket is kept without it")
         return None
-    return _redact_all(snapshot, [0])
+    return _redact_all(snapshot)
 
 
 def ticket_fields(data: dict) -> dict:
