@@ -1,5 +1,25 @@
+import json
+
 import pytest
 from django.conf import settings
+
+# Test data several modules share (import it from here): a trace id and the 1007 envelope the
+# Linq API sends, as a developer would paste it.
+TRACE_ID = "2eff5df5c6f688733c007523c4d61cd9"
+ENVELOPE = json.dumps(
+    {
+        "success": False,
+        "error": {
+            "status": 429,
+            "code": 1007,
+            "message": "Rate limit exceeded",
+            "retry_after": 30,
+            "doc_url": "https://docs.linqapp.com/error/codes/1xxx/1007/",
+        },
+        "trace_id": TRACE_ID,
+    },
+    indent=2,
+)
 
 
 @pytest.fixture(scope="session")

@@ -17,23 +17,9 @@ from support import ratelimit
 from support.checks import check_rate_limit
 from support.forms import new_form_token
 from support.models import REFERENCE_ALPHABET, Ticket, new_reference
+from tests.conftest import ENVELOPE, TRACE_ID
 
-TRACE = "2eff5df5c6f688733c007523c4d61cd9"
 SECRET = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-ENVELOPE = json.dumps(
-    {
-        "success": False,
-        "error": {
-            "status": 429,
-            "code": 1007,
-            "message": "Rate limit exceeded",
-            "retry_after": 30,
-            "doc_url": "https://docs.linqapp.com/error/codes/1xxx/1007/",
-        },
-        "trace_id": TRACE,
-    },
-    indent=2,
-)
 CURL = f"""> POST /api/partner/v3/chats?debug=1 HTTP/2
 > Host: api.linqapp.com
 > Authorization: Bearer {SECRET}
@@ -42,7 +28,7 @@ CURL = f"""> POST /api/partner/v3/chats?debug=1 HTTP/2
 < HTTP/2 429
 < date: Tue, 10 Nov 2026 14:02:37 GMT
 < content-type: application/json
-< x-trace-id: {TRACE}
+< x-trace-id: {TRACE_ID}
 < retry-after: 30
 <
 {ENVELOPE}
@@ -61,7 +47,7 @@ def form_data(**overrides) -> dict:
     data = {
         "email": "dev@example.com",
         "name": "Ada Dev",
-        "trace_id": TRACE,
+        "trace_id": TRACE_ID,
         "error_code": "1007",
         "http_status": "429",
         "environment": "production",
@@ -135,10 +121,10 @@ def test_each_form_gets_its_own_token(client):
 
 @pytest.mark.django_db
 def test_prefill_from_query_params(client):
-    response = client.get(NEW, {"code": "1007", "trace_id": TRACE, "status": "429"})
+    response = client.get(NEW, {"code": "1007", "trace_id": TRACE_ID, "status": "429"})
     assert response.status_code == 200
     assert field_value(response, "error_code") == 1007
-    assert field_value(response, "trace_id") == TRACE
+    assert field_value(response, "trace_id") == TRACE_ID
     assert field_value(response, "http_status") == 429
     assert field_value(response, "subject") == "[1007] Rate limit exceeded — trace 2eff5df5…"
     description = field_value(response, "description")
@@ -157,9 +143,9 @@ def test_prefill_from_code_alone_takes_the_documented_status(client):
 
 @pytest.mark.django_db
 def test_prefill_normalises_a_traceparent(client):
-    traceparent = f"00-{TRACE.upper()}-00f067aa0ba902b7-01"
+    traceparent = f"00-{TRACE_ID.upper()}-00f067aa0ba902b7-01"
     response = client.get(NEW, {"trace_id": traceparent})
-    assert field_value(response, "trace_id") == TRACE
+    assert field_value(response, "trace_id") == TRACE_ID
 
 
 @pytest.mark.django_db
@@ -180,7 +166,7 @@ def test_prefill_from_a_diagnosis_paste(client):
     response = client.post(NEW, {"envelope": ENVELOPE, "from_diagnosis": "1"})
     assert response.status_code == 200
     assert Ticket.objects.count() == 0
-    assert field_value(response, "trace_id") == TRACE
+    assert field_value(response, "trace_id") == TRACE_ID
     assert field_value(response, "error_code") == 1007
     assert field_value(response, "http_status") == 429
     assert field_value(response, "subject") == "[1007] Rate limit exceeded — trace 2eff5df5…"
@@ -205,7 +191,7 @@ def test_prefill_from_a_diagnosis_trusts_only_the_paste(client):
         },
     )
     assert field_value(response, "error_code") == 1007
-    assert field_value(response, "trace_id") == TRACE
+    assert field_value(response, "trace_id") == TRACE_ID
     assert field_value(response, "http_status") == 429
     assert "injected" not in field_value(response, "subject")
 
@@ -219,7 +205,7 @@ def test_prefill_from_curl_output_masks_the_key_and_finds_endpoint_and_time(clie
     assert "masked" in html
     assert field_value(response, "endpoint") == "POST /api/partner/v3/chats"
     assert "2026-11-10 14:02:37 UTC" in field_value(response, "description")
-    assert field_value(response, "trace_id") == TRACE
+    assert field_value(response, "trace_id") == TRACE_ID
 
 
 @pytest.mark.django_db
@@ -235,8 +221,8 @@ def test_prefill_reads_a_paste_sent_with_browser_line_breaks(client):
 
 @pytest.mark.django_db
 def test_prefill_from_a_bare_trace_id(client):
-    response = client.post(NEW, {"envelope": f"  {TRACE}\n", "from_diagnosis": "1"})
-    assert field_value(response, "trace_id") == TRACE
+    response = client.post(NEW, {"envelope": f"  {TRACE_ID}\n", "from_diagnosis": "1"})
+    assert field_value(response, "trace_id") == TRACE_ID
 
 
 @pytest.mark.django_db
@@ -254,7 +240,7 @@ def test_prefill_from_log_lines_with_several_errors(client):
         ]
     )
     response = client.post(NEW, {"envelope": lines, "from_diagnosis": "1"})
-    assert field_value(response, "trace_id") == f"{TRACE}, {other}"
+    assert field_value(response, "trace_id") == f"{TRACE_ID}, {other}"
     assert field_value(response, "error_code") == 1007
     assert field_value(response, "subject") == (
         "[1007] Rate limit exceeded (+1 more) — trace 2eff5df5…"
@@ -283,7 +269,7 @@ def test_from_a_pasted_envelope_to_a_confirmed_request_in_two_clicks(client):
     response = client.post(NEW, data, follow=True)
     assert response.redirect_chain[0][1] == 302
     ticket = Ticket.objects.get()
-    assert ticket.trace_ids == TRACE
+    assert ticket.trace_ids == TRACE_ID
     assert ticket.error_code == 1007
     assert ticket.http_status == 429
     assert ticket.subject.startswith("[1007] Rate limit exceeded")
@@ -313,7 +299,7 @@ def test_from_the_diagnosis_page_to_a_confirmed_request(client):
     assert done.status_code == 200
     ticket = Ticket.objects.get()
     assert ticket.reference in done.content.decode()
-    assert (ticket.trace_ids, ticket.error_code, ticket.http_status) == (TRACE, 1007, 429)
+    assert (ticket.trace_ids, ticket.error_code, ticket.http_status) == (TRACE_ID, 1007, 429)
     assert ticket.endpoint == "POST /api/partner/v3/chats"
     assert SECRET not in ticket.envelope
     assert ticket.diagnosis["input_kind"] == "http_response"
@@ -334,7 +320,7 @@ def test_from_the_diagnosis_page_to_a_confirmed_request(client):
         ("description", "x" * 10_001, "under 10,000 characters"),
         ("envelope", "x" * (64 * 1024 + 1), "the limit is 64 KiB"),
         ("trace_id", "trace_abc123def456", "32 characters of 0-9 and a-f"),
-        ("trace_id", f"{TRACE}0", "33 given"),
+        ("trace_id", f"{TRACE_ID}0", "33 given"),
         ("trace_id", "0" * 32, "all-zero"),
         ("trace_id", " ".join(f"{i:032x}" for i in range(1, 22)), "At most 20 trace ids"),
         ("error_code", "abc", "as a number"),
@@ -377,11 +363,11 @@ def test_several_trace_ids_are_normalised(client):
     other = "4bf92f3577b34da6a3ce929d0e0e4736"
     response = submit(
         client,
-        trace_id=f" {TRACE.upper()},\n00-{other}-00f067aa0ba902b7-01; {TRACE} ",
+        trace_id=f" {TRACE_ID.upper()},\n00-{other}-00f067aa0ba902b7-01; {TRACE_ID} ",
     )
     assert response.status_code == 302
     ticket = Ticket.objects.get()
-    assert ticket.trace_id_list == [TRACE, other]
+    assert ticket.trace_id_list == [TRACE_ID, other]
 
 
 @pytest.mark.django_db
@@ -602,7 +588,7 @@ def test_confirmation_page_shows_the_reference_and_what_was_sent(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert ticket.reference in html
-    for sent in (TRACE, "dev@example.com", "Ada Dev", "POST /v3/chats", "We send one message"):
+    for sent in (TRACE_ID, "dev@example.com", "Ada Dev", "POST /v3/chats", "We send one message"):
         assert sent in html
     assert 'href="/errors/1007/"' in html
     assert "Rate limit exceeded" in html
@@ -679,12 +665,12 @@ def test_notifications_go_to_support_and_to_the_user(
     assert to_support.to == ["support@example.com"]
     assert to_support.reply_to == ["dev@example.com"]
     assert ticket.reference in to_support.subject
-    for part in (TRACE, "1007 Rate limit exceeded", "POST /v3/chats", '"retry_after": 30'):
+    for part in (TRACE_ID, "1007 Rate limit exceeded", "POST /v3/chats", '"retry_after": 30'):
         assert part in to_support.body
     assert f"?q={ticket.reference}" in to_support.body
     assert to_user.to == ["dev@example.com"]
     assert ticket.reference in to_user.subject and ticket.reference in to_user.body
-    assert TRACE in to_user.body
+    assert TRACE_ID in to_user.body
     # Nothing the sender typed is mailed to the (unverified) address.
     assert "We send one message" not in to_user.body
     assert ticket.subject not in to_user.subject

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Permission, User
 
 from support.forms import new_form_token
 from support.models import Ticket
+from tests.conftest import TRACE_ID
 
-TRACE = "2eff5df5c6f688733c007523c4d61cd9"
 CHANGELIST = "/admin/support/ticket/"
 
 
@@ -16,7 +16,7 @@ def make_ticket(**fields) -> Ticket:
     values = {
         "form_token": new_form_token(),
         "email": "dev@example.com",
-        "trace_ids": TRACE,
+        "trace_ids": TRACE_ID,
         "error_code": 1007,
         "http_status": 429,
         "environment": "production",
@@ -24,7 +24,10 @@ def make_ticket(**fields) -> Ticket:
         "subject": "Rate limited",
         "description": "429 on every call.",
         "envelope": '{"error": {"code": 1007}, "note": "<script>alert(1)</script>"}',
-        "diagnosis": {"input_kind": "envelope", "diagnoses": [{"code": 1007, "trace_id": TRACE}]},
+        "diagnosis": {
+            "input_kind": "envelope",
+            "diagnoses": [{"code": 1007, "trace_id": TRACE_ID}],
+        },
     }
     values.update(fields)
     return Ticket.objects.create(**values)
@@ -95,7 +98,7 @@ def test_queue_does_not_query_per_row(staff_client, django_assert_max_num_querie
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "term",
-    [None, TRACE, TRACE.upper(), "dev@example.com", "DEV@example.com"],
+    [None, TRACE_ID, TRACE_ID.upper(), "dev@example.com", "DEV@example.com"],
 )
 def test_search_by_reference_trace_id_and_email(staff_client, term):
     wanted = make_ticket()

@@ -15,12 +15,8 @@ from django.test import Client
 from errors.catalogue import get_catalogue
 from support.forms import new_form_token
 from support.models import Ticket
+from tests.conftest import ENVELOPE, TRACE_ID
 
-TRACE = "2eff5df5c6f688733c007523c4d61cd9"
-ENVELOPE = (
-    '{"success": false, "error": {"status": 429, "code": 1007, "message": '
-    f'"Rate limit exceeded", "retry_after": 30}}, "trace_id": "{TRACE}"}}'
-)
 THREADS = 20
 TICKETS_PER_THREAD = 10
 
@@ -28,7 +24,7 @@ TICKETS_PER_THREAD = 10
 def data(form_token: str, n: int) -> dict:
     return {
         "email": f"dev{n}@example.com",
-        "trace_id": TRACE,
+        "trace_id": TRACE_ID,
         "error_code": "1007",
         "http_status": "429",
         "environment": "production",

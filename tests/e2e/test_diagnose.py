@@ -1,29 +1,15 @@
 """Diagnose in the browser: in-place diagnosis, examples, copy, countdown, then support."""
 
-import json
 import re
 
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from tests.conftest import ENVELOPE, TRACE_ID
+
 pytestmark = pytest.mark.e2e
 
-TRACE_ID = "2eff5df5c6f688733c007523c4d61cd9"
-ENVELOPE = json.dumps(
-    {
-        "success": False,
-        "error": {
-            "status": 429,
-            "code": 1007,
-            "message": "Rate limit exceeded",
-            "retry_after": 30,
-            "doc_url": "https://docs.linqapp.com/error/codes/1xxx/1007/",
-        },
-        "trace_id": TRACE_ID,
-    },
-    indent=2,
-)
 REFERENCE = re.compile(r"^LNQ-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
 
