@@ -49,6 +49,7 @@ from errors.catalogue import (
     normalise_message,
 )
 from errors.redaction import Replacement, original_offset, redact_with_positions
+from linqdocs.middleware import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
 
 MAX_INPUT_BYTES = 64 * 1024
 MAX_DEPTH = 32
@@ -214,12 +215,6 @@ INPUT_FINDINGS = frozenset(
     }
 )
 
-TRACE_ID = re.compile(r"[0-9a-f]{32}")
-_ZERO_TRACE_ID = "0" * 32
-_TRACEPARENT = re.compile(
-    r"(?P<version>[0-9a-f]{2})-(?P<trace>[0-9a-f]{32})-(?P<parent>[0-9a-f]{16})-(?P<flags>[0-9a-f]{2})",
-    re.IGNORECASE,
-)
 _DOC_URL_CODE = re.compile(r"/error/codes/(?P<category>\d)xxx/(?P<code>\d{1,9})\b", re.IGNORECASE)
 _MISSING = object()
 
@@ -791,12 +786,11 @@ def normalise_trace_id(raw) -> tuple[str | None, str | None]:
     """(32-hex id, None) or (None, why it is malformed) for a pasted trace id or traceparent."""
     if not isinstance(raw, str):
         return None, f"is {_short(raw)}, not a string of 32 hexadecimal characters"
-    value = raw.strip().strip("\"'").strip()
-    parent = _TRACEPARENT.fullmatch(value)
+    value = raw.strip().strip("\"'").strip().lower()
+    parent = TRACEPARENT.fullmatch(value)
     if parent:
-        value = parent["trace"]
-    value = value.lower()
-    if value == _ZERO_TRACE_ID:
+        value = parent["trace_id"]
+    if value == INVALID_TRACE_ID:
         return None, "is all zeros, which W3C Trace Context defines as invalid"
     if TRACE_ID.fullmatch(value):
         return value, None
@@ -1807,7 +1801,7 @@ def _bare_trace_id(text: str) -> str | None:
     if match is None:
         return None
     value = match["value"]
-    if match["label"] or _TRACEPARENT.fullmatch(value) or value.lower().startswith("trace_"):
+    if match["label"] or TRACEPARENT.fullmatch(value.lower()) or value.lower().startswith("trace_"):
         return value
     if re.fullmatch(r"[0-9a-fA-F]{16,64}", value) and (
         len(value) == 32 or re.search(r"[a-fA-F]", value)
@@ -1909,7 +1903,7 @@ def shared_diagnosis(
     status = _bounded_int(params.get("status"), 100, 599)
     after = _bounded_int(params.get("retry_after"), 0, _MAX_WAIT_SECONDS)
     trace_id = params.get("trace_id", "")
-    trace_id = trace_id if TRACE_ID.fullmatch(trace_id) and trace_id != _ZERO_TRACE_ID else None
+    trace_id = trace_id if TRACE_ID.fullmatch(trace_id) and trace_id != INVALID_TRACE_ID else None
     if code is None and trace_id is None:
         return None
     finding_ids = [
