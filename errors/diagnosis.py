@@ -251,6 +251,12 @@ class Finding:
         return data
 
 
+def _by_level(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """The findings per level, most serious first; levels without any are left out."""
+    grouped = [(lvl, [f for f in findings if f.level == lvl]) for lvl in LEVELS]
+    return [(lvl, items) for lvl, items in grouped if items]
+
+
 def finding(finding_id: str, message: str | None = None, **extra) -> Finding:
     level, generic = FINDINGS[finding_id]
     return Finding(finding_id, extra.pop("level", level), message or generic, **extra)
@@ -336,8 +342,7 @@ class Diagnosis:
         return next((lvl for lvl in LEVELS if any(f.level == lvl for f in self.findings)), None)
 
     def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
-        grouped = [(lvl, [f for f in self.findings if f.level == lvl]) for lvl in LEVELS]
-        return [(lvl, items) for lvl, items in grouped if items]
+        return _by_level(self.findings)
 
     def share_params(self) -> list[tuple[str, str]]:
         """Query parameters that reproduce this diagnosis: ids and numbers, never pasted text."""
@@ -418,8 +423,7 @@ class Report:
         return sorted(groups, key=lambda g: (-g.count, g.code is None, g.code or 0))
 
     def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
-        grouped = [(lvl, [f for f in self.findings if f.level == lvl]) for lvl in LEVELS]
-        return [(lvl, items) for lvl, items in grouped if items]
+        return _by_level(self.findings)
 
     @property
     def diagnosed(self) -> bool:
@@ -614,7 +618,6 @@ class _JsonFound:
     problem: tuple[int, str] | None = None  # (offset, description) of the most promising failure
     too_deep_at: int | None = None
     progress: int = -1
-    gave_up_at: int | None = None  # the work bound was reached here
 
 
 def _explain_first_bracket(text, start, stop, found: _JsonFound, budget) -> None:
@@ -640,8 +643,7 @@ def _json_values(text: str, start: int = 0, stop: int | None = None) -> _JsonFou
                 _explain_first_bracket(text, start, stop, found, budget)
             return found
         at = opener.start()
-        if budget[0] <= 0:
-            found.gave_up_at = at
+        if budget[0] <= 0:  # the work bound is reached: what was found so far stands
             return found
         scan = _scan_json(text, at, stop, budget, spans.get(at))
         if scan.end is not None:
@@ -1386,12 +1388,7 @@ class _Reader:
             code = self.code_from_context(item, observed_message, status, findings)
         elif code_problem == "not_integer":
             findings.append(self.code_not_integer(raw_code, code))
-        entry = self.catalogue.get(code) if code is not None else None
-        category = (
-            entry.category
-            if entry
-            else (self.catalogue.category_for_number(code) if code is not None else None)
-        )
+        entry, category = _lookup(self.catalogue, code)
         if code_problem == "huge" or (code is not None and entry is None):
             findings.append(self.unknown_code(code, raw_code, category))
 
@@ -1695,8 +1692,7 @@ class _Reader:
     # Bare inputs ----------------------------------------------------------------------------
 
     def bare_code(self, number: int, message: str | None) -> Diagnosis:
-        entry = self.catalogue.get(number)
-        category = entry.category if entry else self.catalogue.category_for_number(number)
+        entry, category = _lookup(self.catalogue, number)
         findings = []
         if entry is None:
             findings.append(self.unknown_code(number, number, category))
@@ -1831,6 +1827,14 @@ def _codes(entries: list[ErrorCode]) -> str:
     return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
+def _lookup(catalogue: Catalogue, code: int | None) -> tuple[ErrorCode | None, Category | None]:
+    """The entry of `code`, and its category: the entry's, or the range an unknown code is in."""
+    if code is None:
+        return None, None
+    entry = catalogue.get(code)
+    return entry, entry.category if entry else catalogue.category_for_number(code)
+
+
 def _empty_observed(**values) -> dict:
     return {"http_status": None, "status": None, "message": None, "retry_after": None, **values}
 
@@ -1909,12 +1913,7 @@ def shared_diagnosis(
     finding_ids = [
         i for i in dict.fromkeys(finding_ids) if i in FINDINGS and i not in INPUT_FINDINGS
     ][:30]
-    entry = catalogue.get(code) if code is not None else None
-    category = (
-        entry.category
-        if entry
-        else (catalogue.category_for_number(code) if code is not None else None)
-    )
+    entry, category = _lookup(catalogue, code)
     if entry is not None and entry.retry.strategy != "retry_after":
         after = None
     return Diagnosis(
