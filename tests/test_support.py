@@ -202,7 +202,7 @@ def test_prefill_from_curl_output_masks_the_key_and_finds_endpoint_and_time(clie
     html = response.content.decode()
     assert SECRET not in html
     assert SECRET not in field_value(response, "envelope")
-    assert "masked" in html
+    assert "1 secret (API key or bearer token) in your paste was masked" in html
     assert field_value(response, "endpoint") == "POST /api/partner/v3/chats"
     assert "2026-11-10 14:02:37 UTC" in field_value(response, "description")
     assert field_value(response, "trace_id") == TRACE_ID
