@@ -443,8 +443,9 @@ def test_csrf_is_enforced():
 
 
 @pytest.mark.django_db
-def test_honeypot_pretends_success_and_stores_nothing(client):
-    response = submit(client, website="https://cheap-pills.example")
+def test_honeypot_pretends_success_and_stores_nothing(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, website="https://cheap-pills.example")
     assert response.status_code == 200
     assert "Request sent" in response.content.decode()
     assert re.search(r"LNQ-[A-Z0-9]{4}-[A-Z0-9]{4}", response.content.decode())
