@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from diagnose import views
-from errors.diagnosis import MAX_INPUT_BYTES, diagnose
+from errors.diagnosis import FINDINGS, MAX_INPUT_BYTES, diagnose
 from tests.test_diagnosis import CASES, T1, T2, TOKEN, envelope
 
 PAGE = "/diagnose/"
@@ -296,7 +296,7 @@ def test_api_too_large_is_413(client):
             {
                 "id": "input_too_large",
                 "level": "error",
-                "message": response.json()["findings"][0]["message"],
+                "message": FINDINGS["input_too_large"][1],
             }
         ],
         "diagnoses": [],

@@ -672,7 +672,12 @@ def test_spec_json_shape():
                     {
                         "id": "retry_after_missing",
                         "level": "warning",
-                        "message": report.diagnoses[0].findings[0].message,
+                        "message": (
+                            "A 429 (code 1007) should carry a `Retry-After` header and "
+                            "`error.retry_after`; neither is in the paste. If you pasted only "
+                            "the body, look at the headers; otherwise back off exponentially "
+                            "(1, 2, 4, 8, 16, 30 s with jitter) and cap the attempts."
+                        ),
                     }
                 ],
                 "url": "/errors/1007/",
@@ -958,7 +963,8 @@ def test_batch_groups_by_code_with_every_trace_id():
 def test_lone_surrogates_and_odd_unicode_survive():
     paste = envelope(code=2004, status=401, message="Unauthorized \ud800 \U0001f600 \u202e")
     report = diagnose(paste.replace("\\ud800", "\ud800"))
-    json.dumps(report.as_dict()).encode("utf-8")
+    assert report.diagnoses[0].observed["message"] == "Unauthorized \ufffd \U0001f600 \u202e"
+    json.dumps(report.as_dict(), ensure_ascii=False).encode("utf-8")
     escaped = diagnose('{"success": false, "error": {"code": 2004, "message": "\\ud800"}}')
     assert escaped.diagnoses[0].observed["message"] == "\ufffd"
 
@@ -968,8 +974,8 @@ def test_lone_surrogates_and_odd_unicode_survive():
 
 def assert_well_formed(report):
     data = report.as_dict()
-    text = json.dumps(data, allow_nan=False)
-    text.encode("utf-8")  # no lone surrogates
+    text = json.dumps(data, allow_nan=False, ensure_ascii=False)
+    text.encode("utf-8")  # no lone surrogates (ensure_ascii would hide them as escapes)
     assert set(data) == {"input_kind", "findings", "diagnoses"}
     assert report.input_kind in INPUT_KINDS
     assert report.status_code in (200, 400, 413)
