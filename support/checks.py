@@ -1,15 +1,14 @@
 """`manage.py check` refuses a SUPPORT_RATE_LIMIT it cannot read, instead of a 500 on first use."""
 
-from django.conf import settings
 from django.core.checks import Error, register
 
-from support.ratelimit import parse_rate
+from support.ratelimit import configured_rate
 
 
 @register()
 def check_rate_limit(app_configs=None, **kwargs) -> list[Error]:
     try:
-        parse_rate(settings.SUPPORT_RATE_LIMIT)
+        configured_rate()
     except ValueError as exc:
         return [
             Error(
