@@ -81,6 +81,7 @@ KIND_LABELS = {
 }
 LEVELS = ("error", "warning", "info")
 SUPPORT_PATH = "/support/new/"
+_BACKOFF_STEPS = ", ".join(str(s) for s in BACKOFF_SCHEDULE)  # "1, 2, 4, 8, 16, 30"
 
 # Every finding id with its usual level and a message that stands on its own. Detection writes a
 # more specific message; the generic one is used where only the id is known (a shared link).
@@ -167,7 +168,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "retry_after_missing": (
         "warning",
         "A 429 should carry a `Retry-After` header and `error.retry_after`; neither is here. Back "
-        "off exponentially (1, 2, 4, 8, 16, 30 s with jitter) and cap the attempts.",
+        f"off exponentially ({_BACKOFF_STEPS} s with jitter) and cap the attempts.",
     ),
     "retry_after_invalid": (
         "warning",
@@ -1629,7 +1630,7 @@ class _Reader:
                     "retry_after_missing",
                     "A 429 (code 1007) should carry a `Retry-After` header and "
                     "`error.retry_after`; neither is in the paste. If you pasted only the body, "
-                    "look at the headers; otherwise back off exponentially (1, 2, 4, 8, 16, 30 s "
+                    f"look at the headers; otherwise back off exponentially ({_BACKOFF_STEPS} s "
                     "with jitter) and cap the attempts.",
                 )
             )
