@@ -22,6 +22,7 @@ from errors.diagnosis import (
     MAX_INPUT_BYTES,
     Report,
     diagnose,
+    diagnose_bytes,
     oversized_report,
     shared_diagnosis,
 )
@@ -172,11 +173,7 @@ def api(request: HttpRequest) -> JsonResponse:
     if declared.isdigit() and int(declared) > MAX_INPUT_BYTES:
         report = oversized_report()  # not read at all
     else:
-        body = request.read(MAX_INPUT_BYTES + 1)
-        if len(body) > MAX_INPUT_BYTES:
-            report = oversized_report()
-        else:
-            report = diagnose(body.decode("utf-8", errors="replace"))
+        report = diagnose_bytes(request.read(MAX_INPUT_BYTES + 1))
     response = JsonResponse(
         report.as_dict(), status=report.status_code, json_dumps_params=JSON_DUMPS
     )

@@ -1137,6 +1137,14 @@ def diagnose(
     )
 
 
+def diagnose_bytes(data: bytes, *, now: datetime | None = None) -> Report:
+    """Diagnose raw bytes (a request body, a file). Past MAX_INPUT_BYTES they are not decoded at
+    all, so callers need read only one byte more than the limit; invalid UTF-8 is replaced."""
+    if len(data) > MAX_INPUT_BYTES:
+        return oversized_report()
+    return diagnose(data.decode("utf-8", errors="replace"), now=now)
+
+
 class _Reader:
     def __init__(
         self,

@@ -362,6 +362,7 @@ def test_an_error_report_never_shows_the_paste(view, settings, monkeypatch):
         raise RuntimeError("the diagnosis failed")
 
     monkeypatch.setattr(views, "diagnose", explode)
+    monkeypatch.setattr("errors.diagnosis.diagnose", explode)  # the API: beneath diagnose_bytes()
     factory = RequestFactory()
     if view == "page":
         request = factory.post(PAGE, {"envelope": TOKEN_PASTE})

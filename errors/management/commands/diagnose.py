@@ -19,8 +19,7 @@ from errors.diagnosis import (
     Diagnosis,
     Finding,
     Report,
-    diagnose,
-    oversized_report,
+    diagnose_bytes,
 )
 
 UNUSABLE = 2
@@ -49,11 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        raw = self.read(options["file"], options.get("stdin") or sys.stdin)
-        if len(raw) > MAX_INPUT_BYTES:
-            report = oversized_report()
-        else:
-            report = diagnose(raw.decode("utf-8", errors="replace"))
+        report = diagnose_bytes(self.read(options["file"], options.get("stdin") or sys.stdin))
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         else:
