@@ -337,11 +337,6 @@ class Diagnosis:
     def http_status(self) -> int | None:
         return self.entry.http_status if self.entry else None
 
-    @property
-    def level(self) -> str | None:
-        """The most serious level among the findings."""
-        return next((lvl for lvl in LEVELS if any(f.level == lvl for f in self.findings)), None)
-
     def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
         return _by_level(self.findings)
 
