@@ -49,7 +49,7 @@ from errors.catalogue import (
     normalise_message,
 )
 from errors.redaction import Replacement, original_offset, redact_with_positions
-from linqdocs.middleware import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
+from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
 
 MAX_INPUT_BYTES = 64 * 1024
 MAX_DEPTH = 32

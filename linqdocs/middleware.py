@@ -1,8 +1,6 @@
 """Cross-cutting HTTP concerns: trace id and request log, extra headers, /healthz, /api/ errors."""
 
 import logging
-import re
-import secrets
 import time
 from collections.abc import Callable
 
@@ -10,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 
+from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT, new_trace_id
 from linqdocs import errorpages, health
 
 request_log = logging.getLogger("linqdocs.request")
@@ -17,14 +16,7 @@ request_log = logging.getLogger("linqdocs.request")
 # An incoming X-Trace-ID (or the trace-id part of a W3C traceparent) from a proxy is kept when it
 # has the right shape, so one id follows a request through the load balancer and the app; anything
 # else is replaced, never echoed.
-TRACE_ID = re.compile(r"[0-9a-f]{32}")
-TRACEPARENT = re.compile(r"[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
-INVALID_TRACE_ID = "0" * 32
 LOGGED_PATH_LENGTH = 300
-
-
-def new_trace_id() -> str:
-    return secrets.token_hex(16)
 
 
 def incoming_trace_id(request: HttpRequest) -> str | None:

@@ -6,7 +6,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
-from errors.diagnosis import TRACE_ID
+from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
 from support.models import Ticket
 
 MAX_DESCRIPTION_CHARS = 10_000
@@ -15,7 +15,6 @@ MAX_TRACE_IDS = 20
 FIRST_CODE, LAST_CODE = 1000, 5999
 
 # A whole W3C traceparent header value: version-traceid-parentid-flags.
-TRACEPARENT = re.compile(r"[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 TRACE_ID_HELP = (
     "32 hexadecimal characters, e.g. 2eff5df5c6f688733c007523c4d61cd9. It is in the X-Trace-ID "
@@ -51,7 +50,7 @@ def parse_trace_ids(text: str) -> list[str]:
                 code="trace_id_malformed",
                 params={"value": shown, "length": len(item)},
             )
-        if item == "0" * 32:
+        if item == INVALID_TRACE_ID:
             raise ValidationError(
                 "An all-zero trace id is never issued by Linq; copy the X-Trace-ID header of "
                 "the failing response.",
