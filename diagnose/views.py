@@ -26,7 +26,7 @@ from errors.diagnosis import (
     oversized_report,
     shared_diagnosis,
 )
-from errors.views import JSON_DUMPS, api_error
+from linqdocs.errorpages import JSON_DUMPS, api_envelope
 
 
 def examples(now: datetime) -> list[dict]:
@@ -161,7 +161,7 @@ def page(request: HttpRequest) -> HttpResponse:
 def api(request: HttpRequest) -> JsonResponse:
     """POST the paste as the raw request body; the answer is the JSON of SPEC §5."""
     if request.method != "POST":
-        response = api_error(
+        response = api_envelope(
             request,
             405,
             "method_not_allowed",

@@ -15,8 +15,8 @@ from django.views.decorators.http import condition, require_safe
 from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search
+from linqdocs.errorpages import JSON_DUMPS, api_envelope
 
-JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
 POPULAR_CODES = (1007, 2004, 1002, 2008, 3002, 4003)  # on the home page
 
 
@@ -55,16 +55,6 @@ def catalogue_page(view):
 def _wants_fragment(request: HttpRequest) -> bool:
     # A history restore asks for the whole page (HX-History-Restore-Request), not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def api_error(request: HttpRequest, status: int, code: str, message: str, **extra) -> JsonResponse:
-    """The project's own errors, in the same envelope as the Linq API (SPEC §2)."""
-    body = {
-        "success": False,
-        "error": {"status": status, "code": code, "message": message, **extra},
-        "trace_id": getattr(request, "trace_id", None),
-    }
-    return JsonResponse(body, status=status, json_dumps_params=JSON_DUMPS)
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -214,7 +204,7 @@ def code_markdown(request: HttpRequest, code: str) -> HttpResponse:
 def code_json(request: HttpRequest, code: str) -> HttpResponse:
     entry = _lookup(code)
     if entry is None:
-        return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
+        return api_envelope(request, 404, "unknown_code", f"There is no error code {code!r}.")
     return JsonResponse(representations.entry_dict(entry), json_dumps_params=JSON_DUMPS)
 
 
@@ -222,7 +212,7 @@ def code_json(request: HttpRequest, code: str) -> HttpResponse:
 def code_problem(request: HttpRequest, code: str) -> HttpResponse:
     entry = _lookup(code)
     if entry is None:
-        return api_error(request, 404, "unknown_code", f"There is no error code {code!r}.")
+        return api_envelope(request, 404, "unknown_code", f"There is no error code {code!r}.")
     base = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(
         representations.entry_problem(entry, base),
@@ -238,7 +228,7 @@ def code_problem(request: HttpRequest, code: str) -> HttpResponse:
 def api_list(request: HttpRequest) -> HttpResponse:
     wanted = parse_request(request.GET)
     if wanted.problems:
-        return api_error(request, 400, "invalid_filter", " ".join(wanted.problems))
+        return api_envelope(request, 400, "invalid_filter", " ".join(wanted.problems))
     hits = search(wanted)
     return JsonResponse(
         representations.catalogue_dict([hit.entry for hit in hits]), json_dumps_params=JSON_DUMPS

@@ -12,6 +12,8 @@ from django.template import loader
 from django.views import defaults
 
 API_PREFIX = "/api/"
+# How the site writes JSON: readable by people in a browser tab, UTF-8 as it is.
+JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
 JSON_TYPES = ("application/json", "application/problem+json")
 
 MESSAGES = {
@@ -42,6 +44,7 @@ def api_envelope(
             "trace_id": getattr(request, "trace_id", None),
         },
         status=status,
+        json_dumps_params=JSON_DUMPS,
     )
 
 
