@@ -5,8 +5,8 @@ form all call it; it knows nothing of requests or templates and never logs or st
 
 Order of work, and why:
 
-1. Secrets are masked first (`errors.redaction`); nothing after that step sees the original text,
-   so no finding, diagnosis or echo can carry a token.
+1. Secrets are masked first (`diagnose.engine.redaction`); nothing after that step sees the
+   original text, so no finding, diagnosis or echo can carry a token.
 2. The size is bounded (64 KiB). JSON values are located by a small validating scanner that
    bounds nesting at 32 levels *before* `json` parses anything, so no paste can make the parser
    recurse, hang or raise. Problems are reported at the line and column of the text as pasted.
@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
+from diagnose.engine.redaction import Replacement, original_offset, redact_with_positions
 from errors.catalogue import (
     BACKOFF_SCHEDULE,
     Catalogue,
@@ -48,7 +49,6 @@ from errors.catalogue import (
     get_catalogue,
     normalise_message,
 )
-from errors.redaction import Replacement, original_offset, redact_with_positions
 from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
 
 MAX_INPUT_BYTES = 64 * 1024

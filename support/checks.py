@@ -2,13 +2,13 @@
 
 from django.core.checks import Error, register
 
-from support.ratelimit import configured_rate
+from linqdocs.ratelimit import configured_rate
 
 
 @register()
 def check_rate_limit(app_configs=None, **kwargs) -> list[Error]:
     try:
-        configured_rate()
+        configured_rate("SUPPORT_RATE_LIMIT")
     except ValueError as exc:
         return [
             Error(

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from diagnose.engine.redaction import redact_secrets
 from errors.catalogue import get_catalogue
 from errors.diagnosis import Report, diagnose, normalise_trace_id
-from errors.redaction import redact_secrets
 from support.forms import FIRST_CODE, LAST_CODE, MAX_ENVELOPE_BYTES, normalise_newlines
 
 # `curl -v` shows the request line as "> POST /api/partner/v3/chats HTTP/2".

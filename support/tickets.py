@@ -5,8 +5,8 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
+from diagnose.engine.redaction import redact_secrets
 from errors.diagnosis import diagnose
-from errors.redaction import redact_secrets
 from support import notifications
 from support.models import Ticket, new_reference
 

@@ -5,7 +5,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from errors.catalogue import get_catalogue
-from support import prefill, ratelimit, tickets
+from linqdocs import ratelimit
+from support import prefill, tickets
 from support.forms import FORM_TOKEN, SupportRequestForm, new_form_token
 from support.models import Ticket, new_reference
 
@@ -78,7 +79,11 @@ def new(request: HttpRequest) -> HttpResponse:
             form.data["form_token"] = new_form_token()
         return _page(request, form)
 
-    decision = ratelimit.hit("support", ratelimit.client_address(request))
+    decision = ratelimit.hit(
+        "support",
+        ratelimit.client_address(request),
+        ratelimit.configured_rate("SUPPORT_RATE_LIMIT"),
+    )
     if not decision.allowed:
         minutes = -(-decision.retry_after // 60)
         response = _page(

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diagnose.engine.redaction import MASK, redact_secrets
 from errors.catalogue import BACKOFF_SCHEDULE, get_catalogue
 from errors.diagnosis import (
     FINDINGS,
@@ -21,7 +22,6 @@ from errors.diagnosis import (
     normalise_trace_id,
     shared_diagnosis,
 )
-from errors.redaction import MASK, redact_secrets
 
 NOW = datetime(2026, 11, 3, 14, 2, 37, tzinfo=UTC)
 T1 = "2eff5df5c6f688733c007523c4d61cd9"

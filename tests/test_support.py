@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from support import ratelimit
+from linqdocs import ratelimit
 from support.checks import check_rate_limit
 from support.forms import new_form_token
 from support.models import REFERENCE_ALPHABET, Ticket, new_reference

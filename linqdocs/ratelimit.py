@@ -1,7 +1,8 @@
-"""A fixed-window rate limit kept in Django's cache.
+"""A fixed-window rate limit per client, kept in Django's cache, for any view that needs one.
 
-`SUPPORT_RATE_LIMIT` reads like "5/10m": at most 5 requests per client in each 10-minute window
-("N/30s", "N/m", "N/h", "N/d" work too; "0" turns the limit off). The counter lives in the default
+A rate setting (`SUPPORT_RATE_LIMIT`, `DIAGNOSE_RATE_LIMIT`, ...) reads like "5/10m": at most 5
+requests per client in each 10-minute window ("N/30s", "N/m", "N/h", "N/d" work too; "0" turns the
+limit off). The counter lives in the default
 cache, so with several app servers the cache must be shared (Redis): a per-process cache would
 multiply the limit by the number of processes.
 
@@ -50,13 +51,13 @@ def parse_rate(text: str) -> Rate:
     return Rate(int(match["count"]), amount * UNIT_SECONDS[match["unit"]])
 
 
-def configured_rate() -> Rate:
-    return parse_rate(settings.SUPPORT_RATE_LIMIT)
+def configured_rate(setting: str) -> Rate:
+    """The rate in the setting named `setting` (e.g. "SUPPORT_RATE_LIMIT")."""
+    return parse_rate(getattr(settings, setting))
 
 
-def hit(scope: str, client: str, rate: Rate | None = None, now: float | None = None) -> Decision:
+def hit(scope: str, client: str, rate: Rate, now: float | None = None) -> Decision:
     """Count one request by `client` against `rate` and say whether it is allowed."""
-    rate = rate or configured_rate()
     if not rate.enabled:
         return Decision(True, 0)
     now = time.time() if now is None else now
