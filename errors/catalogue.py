@@ -35,6 +35,17 @@ STRATEGIES = {
     "condition": "sometimes",  # once something outside the request has changed
 }
 BACKOFF_SCHEDULE = (1, 2, 4, 8, 16, 30)
+REPORTED_BY = ("response", "webhook")
+# The error classes of the official SDKs (@linqapp/sdk, linq-python), by HTTP status.
+SDK_ERRORS = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
 DOC_URL = "https://docs.linqapp.com/error/codes/{category}/{code}/"
 
 
@@ -113,6 +124,25 @@ class ErrorCode:
     guidance_source: str
     troubleshooting_html: SafeString
     example_html: SafeString
+    # False where Linq's reference describes the code but shows no exact message text.
+    message_confirmed: bool = True
+    reported_by: str = "response"  # or "webhook": it arrives as a message.failed event
+
+    @property
+    def sdk_error(self) -> str | None:
+        """The class the official SDKs raise for this code's status (None if no call raises it)."""
+        if self.reported_by == "webhook":
+            return None
+        return SDK_ERRORS.get(
+            self.http_status, "InternalServerError" if self.http_status >= 500 else "APIStatusError"
+        )
+
+    @property
+    def sdk_retries(self) -> bool:
+        """Whether the official SDKs retry this status by themselves (twice, by default)."""
+        return self.reported_by == "response" and (
+            self.http_status in (408, 409, 429) or self.http_status >= 500
+        )
 
     @property
     def reason_phrase(self) -> str:
@@ -148,6 +178,12 @@ class Catalogue:
 
     def in_category(self, category: Category) -> tuple[ErrorCode, ...]:
         return tuple(e for e in self.codes if e.category is category)
+
+    def exceptions(self, category: Category) -> tuple[ErrorCode, ...]:
+        """The category's codes whose own retry verdict differs from the category default."""
+        return tuple(
+            e for e in self.in_category(category) if e.retry.verdict != category.default_retry
+        )
 
     def neighbours(self, entry: ErrorCode) -> tuple[ErrorCode | None, ErrorCode | None]:
         index = self.codes.index(entry)
@@ -324,6 +360,8 @@ def _load_code(
     related_codes = source.meta.get("related_codes", [])
     related_guides = source.meta.get("related_guides", [])
     delay = source.meta.get("retry_delay_seconds")
+    message_confirmed = source.meta.get("message_confirmed", True)
+    reported_by = source.meta.get("reported_by", "response")
 
     if code is not None and path.stem != str(code):
         problems.add(
@@ -354,6 +392,10 @@ def _load_code(
     if not isinstance(related_guides, list) or not all(isinstance(g, str) for g in related_guides):
         problems.add(path, "related_guides", "must be a list of guide slugs")
         related_guides = []
+    if reported_by not in REPORTED_BY:
+        problems.add(path, "reported_by", f"must be one of {', '.join(REPORTED_BY)}")
+    if not isinstance(message_confirmed, bool):
+        problems.add(path, "message_confirmed", "must be true or false")
     if not source.body.strip():
         problems.add(path, "body", "is empty: write the guidance for this code")
     category = None
@@ -382,6 +424,8 @@ def _load_code(
         guidance_source=source.body,
         troubleshooting_html=markdown.link_see_references(troubleshooting, _see_targets(guides)),
         example_html=markdown.highlight_json(example),
+        message_confirmed=message_confirmed,
+        reported_by=reported_by,
     )
 
 

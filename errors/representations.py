@@ -40,6 +40,12 @@ def retry_sentence(entry: ErrorCode) -> str:
     return retry.advice
 
 
+WORDING_NOTE = (
+    "- Message wording: not confirmed; Linq's reference describes the code but does not show "
+    "the exact text\n"
+)
+
+
 def entry_markdown(entry: ErrorCode) -> str:
     """One code as a Markdown document: front facts, troubleshooting, example, guidance source."""
     related = ", ".join(f"[{c}](/errors/{c}/)" for c in entry.related_codes) or "none"
@@ -50,7 +56,8 @@ def entry_markdown(entry: ErrorCode) -> str:
         f"(default: {entry.category.default_retry_text})\n"
         f"- Retry: {entry.retry.verdict} — {retry_sentence(entry)}\n"
         f"- Troubleshooting: {entry.troubleshooting}\n"
-        f"- Related codes: {related}\n"
+        + ("" if entry.message_confirmed else WORDING_NOTE)
+        + f"- Related codes: {related}\n"
         f"- Page: {entry.url}\n\n"
         f"## Example envelope\n\n```json\n{entry.example}\n```\n\n"
         f"{entry.guidance_source.strip()}\n"

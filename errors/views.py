@@ -88,8 +88,9 @@ def _results_context(request: HttpRequest) -> dict:
 
 
 def _grouped(hits: list[Hit]) -> list[tuple]:
+    catalogue = get_catalogue()
     return [
-        (category, list(group))
+        (category, list(group), catalogue.exceptions(category))
         for category, group in groupby(hits, key=lambda hit: hit.entry.category)
     ]
 
@@ -100,6 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
     popular = [catalogue.get(code) for code in POPULAR_CODES]
     context = _search_form(catalogue, SearchRequest()) | {
         "popular": [entry for entry in popular if entry is not None],
+        "categories": [(c, catalogue.exceptions(c)) for c in catalogue.categories],
         "section": "home",
     }
     return render(request, "errors/home.html", context)
