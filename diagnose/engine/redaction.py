@@ -1,72 +1,52 @@
 """Masking secrets in pasted text: the one place that decides what counts as a secret.
 
-Developers paste whatever they have, and `curl -v` output, `.env` lines and logged request
-headers carry credentials. Everything that reads a paste (the diagnosis, the support form) runs it
-through `redact_secrets()` first and works only with the result, so a secret is never echoed in a
-page, an API answer, a log line or a stored ticket.
+Developers paste whatever they have, and `curl -v` output, `.env` lines, logged request headers
+and SDK dumps carry credentials. Everything that reads a paste (the diagnosis, the support form,
+a stored ticket) runs it through `redact_secrets()` first and works only with the result, so a
+secret is never echoed in a page, an API answer, a log line, an e-mail or a stored ticket.
 
-What is masked (names matched without regard to case):
+A secret is known by its own shape or by the name in front of it (`secret_shapes` has the
+patterns):
 
-- `Authorization:` / `Proxy-Authorization:` values, keeping the scheme (`Bearer [REDACTED]`);
-- `Bearer <token>` anywhere else (a JSON string, a `curl -H` argument, prose);
-- headers, JSON keys, environment variables and query parameters whose name ends in a secret
-  word: `X-LINQ-INTEGRATION-TOKEN`, `LINQ_API_V3_API_KEY`, `api_key`, `access_token`,
-  `client_secret`, `password`, ...;
-- `Cookie:` / `Set-Cookie:` header values;
-- webhook signing secrets (`whsec_...`) and passwords in URLs (`https://user:pw@host`).
+- by shape, labelled or not: provider-style keys (`sk_live_…`, `sk_test_…`, `pk_…`, `rk_…`),
+  webhook signing secrets (`whsec_…`), JSON Web Tokens (`eyJ….eyJ….…`), whole PEM blocks
+  (`-----BEGIN … PRIVATE KEY-----` to its END), tokens of well-known services (GitHub, GitLab,
+  Slack, AWS, Google, OpenAI, SendGrid, npm, PyPI, Shopify, Square, Twilio, Mailgun), secret
+  webhook URLs and passwords in URLs (`https://user:pw@host`);
+- by name, however it is written: `Authorization`/`Proxy-Authorization` (the scheme stays
+  readable: `Bearer [REDACTED]`), `Bearer` with a space or a colon, `Cookie`/`Set-Cookie`, and
+  any name ending in a secret word (`api_key`, `X-Api-Key`, `LINQ_API_V3_API_KEY`, `accessToken`,
+  `client_secret`, `signing_secret`, `password`, ...) as a header, a JSON key at any depth, an
+  environment variable, a query or form parameter, a command-line flag, percent-encoded
+  (`Authorization%3A%20Bearer%20…`) or backslash-escaped inside a JSON string
+  (`\\"api_key\\": \\"…\\"`).
 
-Masking errs on the side of hiding: a false positive costs a word of a log line, a miss leaks a
-credential. The mask never contains a newline, so line numbers stay those of the original, and
-masking a second time changes nothing (`[REDACTED]` is never taken for a secret).
+Then every other occurrence of a value found that way is masked as well, wherever it stands (the
+key in a header is also the key quoted in `error.details`), in its plain, percent-encoded and
+JSON-escaped spellings.
+
+What stays readable: trace ids, `traceparent`, chat and message ids, idempotency keys, codes,
+timestamps, phone numbers, hashes, placeholders (`$LINQ_API_V3_API_KEY`, `<token>`, `{{token}}`)
+and prose ("a Bearer token in the Authorization header").
+
+The mask is `[REDACTED]`: no quote, backslash or newline, so JSON stays JSON (a bare number
+under a secret name becomes the string `"[REDACTED]"`), and masking twice changes nothing.
 """
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
+
+from diagnose.engine import secret_shapes as shapes
 
 MASK = "[REDACTED]"
-
-# Words that follow "Bearer" in prose ("a Bearer token in the header") rather than a credential.
-_PROSE_AFTER_BEARER = frozenset(
-    {"token", "tokens", "auth", "authentication", "authorization", "header", "scheme", "and", "or"}
-)
-
-_SECRET_WORDS = (
-    r"api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|"
-    r"token|secret|password|passwd|pwd|signing[_-]?secret|credentials?"
-)
-_SCHEMES = "bearer|basic|token|digest|apikey|negotiate"
-_NOT_MASKED = rf"(?!{re.escape(MASK)})"
-# Quantifiers are bounded so that no pattern can backtrack quadratically on a 64 KiB paste.
-_PATTERN = re.compile(
-    "|".join(
-        [
-            # Authorization: <scheme> <credentials>  (header line, curl -H, JSON key, YAML)
-            rf"""(?P<auth_name>\b(?:proxy-)?authorization["']?[ \t]{{0,8}}[:=][ \t]{{0,8}}["']?)"""
-            rf"(?:(?P<auth_scheme>{_SCHEMES})[ \t]{{1,8}})?"
-            rf"""{_NOT_MASKED}(?!(?:{_SCHEMES})\b)(?P<auth>[^\s"',;]{{1,4096}})""",
-            # Bearer <token> anywhere else.
-            rf"(?P<bearer_name>\bbearer[ \t]{{1,8}}){_NOT_MASKED}"
-            rf"(?P<bearer>[A-Za-z0-9._~+/-]{{1,4096}}=*)",
-            # Cookies carry sessions.
-            rf"(?P<cookie_name>(?m:^)[<>* \t]{{0,4}}(?:set-)?cookie[ \t]{{0,8}}:[ \t]{{0,8}})"
-            rf"{_NOT_MASKED}(?P<cookie>[^\s][^\r\n]{{0,4095}})",
-            # NAME = value, NAME: value, "name": "value", ?name=value for secret-looking names.
-            rf"""(?P<named_name>["']?(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{{0,64}}(?:{_SECRET_WORDS})\b["']?"""
-            rf"""[ \t]{{0,8}}[:=][ \t]{{0,8}}(?P<quote>["']?)){_NOT_MASKED}"""
-            rf"""(?P<named>(?:(?<=")[^"\r\n]{{1,4096}}|(?<=')[^'\r\n]{{1,4096}}|"""
-            rf"""(?<!["'])[^\s"',;&}}\]]{{1,4096}}))""",
-            # Webhook signing secrets.
-            rf"(?P<whsec_name>){_NOT_MASKED}(?P<whsec>\bwhsec_[A-Za-z0-9+/=]{{8,4096}})",
-            # user:password@ in URLs.
-            rf"(?P<userinfo_name>(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{{0,16}}://){_NOT_MASKED}"
-            rf"(?P<userinfo>[^\s/@:]{{1,256}}:[^\s/@]{{1,256}})(?=@)",
-        ]
-    ),
-    re.IGNORECASE,
-)
-_KINDS = ("auth", "bearer", "cookie", "named", "whsec", "userinfo")
-# Values that are not secrets even where a secret could stand.
-_NOT_SECRET_VALUES = frozenset({"null", "none", "true", "false", "undefined", '""', "''"})
+_QUOTED_MASK = f'"{MASK}"'
+# A value known to be secret is looked for elsewhere only when it is long enough to be one;
+# shorter values (a 4-letter password) are masked where they were found, not everywhere.
+MIN_PROPAGATED = 6
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+FOUND_ANYWHERE = 64
 
 
 @dataclass(frozen=True)
@@ -79,37 +59,279 @@ class Replacement:
     masked_end: int
 
 
-def _is_secret(kind: str, value: str) -> bool:
-    if value.casefold() in _NOT_SECRET_VALUES or value.startswith(("$", "<", "{", "%")):
-        return False  # placeholders such as $LINQ_API_V3_API_KEY, <token>, {{token}}
-    return not (kind == "bearer" and value.casefold().rstrip(".,") in _PROSE_AFTER_BEARER)
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    mask: str = MASK
 
 
-def redact_with_positions(text: str) -> tuple[str, tuple[Replacement, ...]]:
+def _only_masks(value: str) -> bool:
+    """Already masked: nothing left but masks, spaces and escaped line breaks."""
+    rest = value.replace(MASK, "").replace("\\n", "").replace("\\r", "").strip(" \t\"'")
+    return not rest and MASK in value
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, each character where it was (a few characters lower to two)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _labelled(text: str) -> Iterator[_Span]:
+    lowered = _lower(text)
+    position = 0
+    while (match := shapes.LABELS.search(lowered, position)) is not None:
+        span = _labelled_value(text, match)
+        position = max(match.end(), span.end if span is not None else 0)
+        if span is not None:
+            yield span
+
+
+def _token_after(text: str, position: int) -> _Span | None:
+    token = shapes.TOKEN.match(text, position)
+    if token is None or not shapes.is_secret_value(token.group()) or _only_masks(token.group()):
+        return None
+    return _Span(*token.span())
+
+
+def _labelled_value(text: str, match: re.Match[str]) -> _Span | None:
+    if match["cookie"] is not None:
+        if not shapes.starts_token(text, match.start()):
+            return None
+        return _cookie_value(text, match.end())
+    if match["bearer"] is not None:
+        separator = shapes.BEARER_SEPARATOR.match(text, match.end())
+        if separator is None or not shapes.starts_token(text, match.start()):
+            return None
+        return _token_after(text, separator.end())
+    if match["auth"] is not None:
+        separator = shapes.SEPARATOR.match(text, match.end())
+        if separator is None:
+            return None
+        position = separator.end()
+        if text.startswith(('\\"', "\\'"), position):
+            position += 2
+        elif text.startswith(('"', "'"), position):
+            position += 1
+        scheme = shapes.SCHEME.match(text, position)
+        return _token_after(text, scheme.end() if scheme is not None else position)
+    return _named_value(text, match)
+
+
+def _named_value(text: str, match: re.Match[str]) -> _Span | None:
+    if match["flag"] is not None:
+        if shapes.FLAG_NAME.search(match["flag"]) is None:
+            return None
+        separator = shapes.FLAG_VALUE_SEPARATOR.match(text, match.end())
+    else:
+        separator = shapes.SEPARATOR.match(text, match.end())
+    if separator is None:
+        return None
+    value = shapes.VALUE.match(text, separator.end())
+    if value is None or value.lastgroup is None:
+        return None
+    found = value[value.lastgroup]
+    if not shapes.is_secret_value(found) or _only_masks(found):
+        return None
+    start, end = value.span(value.lastgroup)
+    if value.lastgroup == "bare" and '"' in separator["sep"] and _is_json_number(found):
+        return _Span(start, end, _QUOTED_MASK)  # `"pin": 1234` stays valid JSON
+    return _Span(start, end)
+
+
+def _is_json_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _cookie_value(text: str, position: int) -> _Span | None:
+    cookie = shapes.COOKIE_VALUE.match(text, position)
+    if cookie is not None:
+        value = cookie["value"].rstrip()
+        if _only_masks(value):
+            return None
+        return _Span(cookie.start("value"), cookie.start("value") + len(value))
+    separator = shapes.SEPARATOR.match(text, position)  # "Cookie": "a=b; c=d"
+    if separator is None:
+        return None
+    value = shapes.VALUE.match(text, separator.end())
+    if value is None or value.lastgroup is None:
+        return None
+    found = value[value.lastgroup]
+    if not shapes.is_secret_value(found) or _only_masks(found):
+        return None
+    return _Span(*value.span(value.lastgroup))
+
+
+def _by_shape(text: str) -> Iterator[_Span]:
+    for match in shapes.SHAPES.finditer(text):
+        kind = match.lastgroup or ""
+        if kind in shapes.EMBEDDED_SHAPES:
+            if not _only_masks(match[kind]):
+                yield _Span(*match.span(kind))
+        elif kind == "keyed":
+            start = _key_start(text, match)
+            if start is not None:
+                yield _Span(start, match.end())
+        elif shapes.starts_token(text, match.start()):
+            yield _Span(*match.span())
+
+
+def _key_start(text: str, match: re.Match[str]) -> int | None:
+    """Where an `xx_live_…` key starts, or None when the letters before `_live_` are no prefix."""
+    start = match.start()
+    while start > 0 and match.start() - start < 10 and "a" <= text[start - 1] <= "z":
+        start -= 1
+    prefix = text[start : match.start()]
+    if len(prefix) < 2 or not shapes.starts_token(text, start):
+        return None
+    if prefix not in shapes.SHORT_KEY_PREFIXES and len(match["keyed"]) < shapes.LONG_KEY_MINIMUM:
+        return None
+    return start
+
+
+def _pem_blocks(text: str) -> Iterator[_Span]:
+    """Whole PEM blocks, BEGIN line to END line; a block cut off ends with its base64."""
+    if "-----BEGIN " not in text:
+        return
+    position = 0
+    no_end_after: dict[str, int] = {}  # label -> offset after which its END never occurs
+    while True:
+        begin = shapes.PEM_BEGIN.search(text, position)
+        if begin is None:
+            return
+        label = begin["label"]
+        end_marker = f"-----END {label}-----"
+        end = -1
+        if begin.end() < no_end_after.get(label, len(text) + 1):
+            end = text.find(end_marker, begin.end())
+            if end < 0:
+                no_end_after[label] = begin.end()
+        if end >= 0:
+            stop = end + len(end_marker)
+        else:
+            body = shapes.PEM_BODY.match(text, begin.end())
+            stop = body.end() if body else begin.end()
+        yield _Span(begin.start(), stop)
+        position = stop
+
+
+def _spellings(value: str) -> set[str]:
+    """How the same value may be written elsewhere in the paste."""
+    plain = value.replace("\\/", "/")
+    spellings = {value, plain, plain.replace("/", "\\/")}
+    if not _URL_SAFE.fullmatch(plain):
+        spellings.add(quote(plain, safe=""))
+    return {s for s in spellings if _worth_looking_for(s)}
+
+
+def _worth_looking_for(value: str) -> bool:
+    """Whether to mask a known secret value wherever else it stands. Not a number (masking one
+    elsewhere could break the JSON it stands in) and not a short plain word (a `"token":
+    "message"` must not take every "message" with it)."""
+    if len(value) < MIN_PROPAGATED or MASK in value or _is_json_number(value):
+        return False
+    if not any(c.isalpha() for c in value):
+        return False
+    return not (value.isalpha() and value.islower() and len(value) < 12)
+
+
+def _known_values(text: str, spans: Iterable[_Span]) -> set[str]:
+    """The secret values at `spans`, in every spelling worth looking for elsewhere."""
+    known: set[str] = set()
+    for value in {text[span.start : span.end] for span in spans}:
+        known |= _spellings(value)
+        if ";" in value or "=" in value:  # a cookie header: each cookie's value too
+            for part in value.split(";"):
+                known |= _spellings(part.partition("=")[2].strip())
+    return known
+
+
+def _occurrences(text: str, values: set[str]) -> Iterator[_Span]:
+    """Every occurrence of the known values: anywhere in the text for the first
+    FOUND_ANYWHERE of them (longest first), as a whole token for the rest. A paste holds a few
+    secrets; the bound keeps one crafted with thousands at a linear cost."""
+    ordered = sorted(values, key=len, reverse=True)
+    for value in ordered[:FOUND_ANYWHERE]:
+        position = text.find(value)
+        while position >= 0:
+            yield _Span(position, position + len(value))
+            position = text.find(value, position + len(value))
+    rest = set(ordered[FOUND_ANYWHERE:])
+    if not rest:
+        return
+    for run in shapes.TOKEN_RUN.finditer(text):
+        token = run.group()
+        if token in rest:
+            yield _Span(*run.span())
+        elif run.start() >= 1 and text[run.start() - 1] == "%" and token[2:] in rest:
+            yield _Span(run.start() + 2, run.end())  # `%20` + the value
+
+
+def _merge(spans: Iterable[_Span]) -> list[_Span]:
+    """Overlapping or touching spans become one (one mask, counted once)."""
+    merged: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                merged[-1] = _Span(last.start, span.end)
+            continue
+        merged.append(span)
+    return merged
+
+
+def secret_spans(text: str, known: Iterable[str] = ()) -> list[_Span]:
+    """Where the secrets are in `text`, also every occurrence of the `known` secret values."""
+    found = [*_labelled(text), *_by_shape(text), *_pem_blocks(text)]
+    values = _known_values(text, found) | {v for v in known if _worth_looking_for(v)}
+    return _merge([*found, *_occurrences(text, values)])
+
+
+def known_secrets(text: str) -> set[str]:
+    """The secret values in `text`, to mask them in other texts that go with it (a ticket)."""
+    return _known_values(text, [*_labelled(text), *_by_shape(text), *_pem_blocks(text)])
+
+
+def redact_with_positions(
+    text: str, known: Iterable[str] = ()
+) -> tuple[str, tuple[Replacement, ...]]:
     """`text` with every secret replaced by MASK, and where each replacement happened."""
     pieces: list[str] = []
     replacements: list[Replacement] = []
     position = 0  # in the original
     length = 0  # of the masked text so far
-    for match in _PATTERN.finditer(text):
-        kind = next(k for k in _KINDS if match.group(k) is not None)
-        if not _is_secret(kind, match.group(kind)):
-            continue
-        start, end = match.span(kind)
-        pieces.append(text[position:start])
-        length += start - position
-        pieces.append(MASK)
-        replacements.append(Replacement(start, end, length, length + len(MASK)))
-        length += len(MASK)
-        position = end
+    for span in secret_spans(text, known):
+        pieces.append(text[position : span.start])
+        length += span.start - position
+        pieces.append(span.mask)
+        replacements.append(Replacement(span.start, span.end, length, length + len(span.mask)))
+        length += len(span.mask)
+        position = span.end
     pieces.append(text[position:])
     return "".join(pieces), tuple(replacements)
 
 
-def redact_secrets(text: str) -> tuple[str, int]:
+def redact_secrets(text: str, known: Iterable[str] = ()) -> tuple[str, int]:
     """`text` with bearer tokens, API keys and other credentials masked, and how many were."""
-    masked, replacements = redact_with_positions(text)
+    masked, replacements = redact_with_positions(text, known)
     return masked, len(replacements)
+
+
+def redact_together(texts: Sequence[str]) -> tuple[list[str], int]:
+    """Mask several texts that belong together (a ticket's fields): a secret found in one is
+    masked in all of them. Returns the masked texts and how many secrets were masked."""
+    known: set[str] = set()
+    for text in texts:
+        known |= known_secrets(text)
+    masked = [redact_secrets(text, known) for text in texts]
+    return [text for text, _count in masked], sum(count for _text, count in masked)
 
 
 def original_offset(offset: int, replacements: tuple[Replacement, ...]) -> int:
