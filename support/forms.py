@@ -231,6 +231,18 @@ class SupportRequestForm(forms.Form):
             )
         return token
 
+    def mask_echo(self) -> None:
+        """Mask secrets in what a re-rendered form shows again (after an error, a 429): the
+        same masking, across the same fields, as a stored ticket gets."""
+        if not self.is_bound:
+            return
+        echo = Ticket(**{name: self.data.get(name, "") for name in Ticket.MASKED_FIELDS})
+        if echo.mask_secrets():
+            self.data = self.data.copy()
+            for name in Ticket.MASKED_FIELDS:
+                if name in self.data:
+                    self.data[name] = getattr(echo, name)
+
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.data.get("website", "").strip())

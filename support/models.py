@@ -2,6 +2,8 @@ import secrets
 
 from django.db import models
 
+from diagnose.engine.redaction import known_secrets, redact_json, redact_secrets
+
 # No 0/O, 1/I/L: a reference is read aloud and typed from a screenshot.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_PREFIX = "LNQ"
@@ -19,11 +21,20 @@ def new_public_token() -> str:
 
 
 class Ticket(models.Model):
-    """A support request as the user sent it, with secrets already masked.
+    """A support request as the user sent it, with secrets masked.
 
     The database id is never shown: people see `reference`, and the confirmation page lives
     at an URL carrying `public_token`.
+
+    Every save masks the free-text fields (`MASKED_FIELDS`) and the diagnosis snapshot,
+    whatever a browser sent and whichever code path saves: a secret found in one field is
+    masked in all of them. `manage.py remask_tickets` runs the same step over stored tickets
+    when the rules improve. (`QuerySet.update()` and `bulk_create()` skip `save()`: never use
+    them to write these fields.)
     """
+
+    # Every field a person types freely. A new free-text field belongs here.
+    MASKED_FIELDS = ("name", "endpoint", "subject", "description", "envelope")
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -78,6 +89,31 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.secrets_masked += self.mask_secrets()
+        super().save(*args, **kwargs)
+
+    def mask_secrets(self) -> int:
+        """Mask secrets in the free-text fields and the diagnosis snapshot, in place; a value
+        found in one of them is masked in all. Returns how many were masked (0 when the
+        ticket was already clean: masking twice changes nothing)."""
+        texts = [getattr(self, name) or "" for name in self.MASKED_FIELDS]
+        known: set[str] = set()
+        for text in texts:
+            known |= known_secrets(text)
+        masked = 0
+        for name, text in zip(self.MASKED_FIELDS, texts, strict=True):
+            clean, count = redact_secrets(text, known)
+            if count:
+                setattr(self, name, clean)
+                masked += count
+        if self.diagnosis:
+            snapshot, count = redact_json(self.diagnosis, known)
+            if count:
+                self.diagnosis = snapshot
+                masked += count
+        return masked
 
     @property
     def trace_id_list(self) -> list[str]:

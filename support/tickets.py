@@ -1,11 +1,10 @@
-"""Turning a valid form into a stored ticket: secrets masked, diagnosis snapshot, exactly once."""
+"""Turning a valid form into a stored ticket: diagnosis snapshot, secrets masked, exactly once."""
 
 import logging
 from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from diagnose.engine.redaction import redact_secrets
 from errors.diagnosis import diagnose
 from support import notifications
 from support.models import Ticket, new_reference
@@ -13,17 +12,6 @@ from support.models import Ticket, new_reference
 log = logging.getLogger(__name__)
 
 REFERENCE_ATTEMPTS = 5
-
-
-def _redact_all(value):
-    """Mask secrets in every string of a JSON-like value (defence in depth for the snapshot)."""
-    if isinstance(value, str):
-        return redact_secrets(value)[0]
-    if isinstance(value, dict):
-        return {key: _redact_all(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact_all(item) for item in value]
-    return value
 
 
 def diagnosis_snapshot(text: str) -> dict | None:
@@ -35,16 +23,12 @@ def diagnosis_snapshot(text: str) -> dict | None:
     except Exception:  # never expected; still, the ticket matters more than its snapshot
         log.exception("diagnosis of a support paste failed; the ticket is kept without it")
         return None
-    return _redact_all(snapshot)
+    return snapshot
 
 
 def ticket_fields(data: dict) -> dict:
-    """Model fields from the form's cleaned data, with every free text redacted."""
-    masked = 0
-    redacted = {}
-    for name in ("name", "endpoint", "subject", "description", "envelope"):
-        redacted[name], count = redact_secrets(data.get(name) or "")
-        masked += count
+    """Model fields from the form's cleaned data. The ticket masks secrets in its free text and
+    in the snapshot itself when it is saved (`Ticket.save`), whatever the browser sent."""
     return {
         "email": data["email"],
         "trace_ids": " ".join(data.get("trace_id") or []),
@@ -52,10 +36,9 @@ def ticket_fields(data: dict) -> dict:
         "http_status": data.get("http_status"),
         "environment": data.get("environment") or "",
         # The raw paste is diagnosed (the diagnosis masks secrets itself and reports that it
-        # did); only the redacted text is stored.
+        # did); the ticket stores only masked text.
         "diagnosis": diagnosis_snapshot(data.get("envelope") or ""),
-        "secrets_masked": masked,
-        **redacted,
+        **{name: data.get(name) or "" for name in Ticket.MASKED_FIELDS},
     }
 
 

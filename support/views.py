@@ -14,6 +14,7 @@ from support.models import Ticket, new_reference
 def _page(
     request: HttpRequest, form: SupportRequestForm, *, status: int = 200, **context
 ) -> HttpResponse:
+    form.mask_echo()  # what the page shows again never holds a secret
     response = render(
         request,
         "support/new.html",
@@ -65,6 +66,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if form.honeypot_filled:
         # Look exactly like success to whatever filled the hidden field; store nothing.
         decoy = Ticket(reference=new_reference(), subject=request.POST.get("subject", "")[:200])
+        decoy.mask_secrets()
         return _done_page(request, decoy, decoy=True)
 
     token = request.POST.get("form_token", "")

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from diagnose.engine.redaction import (
     MASK,
+    known_secrets,
     original_offset,
+    redact_json,
     redact_secrets,
-    redact_together,
     redact_with_positions,
 )
 from errors.diagnosis import diagnose
@@ -286,11 +287,19 @@ def test_a_quoted_number_keeps_the_json_valid():
     assert json.loads(masked) == {"pin": 1, "password": MASK, "x": [1]}
 
 
-def test_a_value_found_in_one_text_is_masked_in_the_others():
-    texts = [f"Authorization: Bearer {OPAQUE}", f"I pasted {OPAQUE} by mistake", "nothing"]
-    masked, count = redact_together(texts)
-    assert all(OPAQUE not in text for text in masked)
-    assert masked[2] == "nothing"
+def test_a_value_found_in_one_text_is_masked_in_another():
+    known = known_secrets(f"Authorization: Bearer {OPAQUE}")
+    assert redact_secrets(f"I pasted {OPAQUE} by mistake", known) == (
+        f"I pasted {MASK} by mistake",
+        1,
+    )
+    assert redact_secrets("nothing", known) == ("nothing", 0)
+
+
+def test_json_values_are_masked_string_by_string():
+    value = {"a": [f"Bearer {OPAQUE}", 3, None], "b": {"c": f"x {STRIPE_LIVE}"}}
+    masked, count = redact_json(value)
+    assert masked == {"a": [f"Bearer {MASK}", 3, None], "b": {"c": f"x {MASK}"}}
     assert count == 2
 
 

@@ -34,7 +34,7 @@ under a secret name becomes the string `"[REDACTED]"`), and masking twice change
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -324,14 +324,18 @@ def redact_secrets(text: str, known: Iterable[str] = ()) -> tuple[str, int]:
     return masked, len(replacements)
 
 
-def redact_together(texts: Sequence[str]) -> tuple[list[str], int]:
-    """Mask several texts that belong together (a ticket's fields): a secret found in one is
-    masked in all of them. Returns the masked texts and how many secrets were masked."""
-    known: set[str] = set()
-    for text in texts:
-        known |= known_secrets(text)
-    masked = [redact_secrets(text, known) for text in texts]
-    return [text for text, _count in masked], sum(count for _text, count in masked)
+def redact_json(value: object, known: Iterable[str] = ()) -> tuple[object, int]:
+    """A JSON-like value (dicts, lists, strings, numbers) with secrets masked in every string,
+    also every occurrence of the `known` values; and how many were masked."""
+    if isinstance(value, str):
+        return redact_secrets(value, known)
+    if isinstance(value, dict):
+        items = [(key, redact_json(item, known)) for key, item in value.items()]
+        return {key: masked for key, (masked, _) in items}, sum(n for _, (_, n) in items)
+    if isinstance(value, list | tuple):
+        masked_items = [redact_json(item, known) for item in value]
+        return [masked for masked, _ in masked_items], sum(n for _, n in masked_items)
+    return value, 0
 
 
 def original_offset(offset: int, replacements: tuple[Replacement, ...]) -> int:
