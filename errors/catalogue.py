@@ -16,14 +16,15 @@ import re
 import threading
 import tomllib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http import HTTPStatus
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.safestring import SafeString
 
-from errors import markdown
+from errors import markdown, mentions
+from errors.sources import Source, load_registry, read_sources
 
 VERDICTS = ("yes", "no", "sometimes")
 # How a retryable code is retried; each strategy belongs to one verdict.
@@ -47,6 +48,8 @@ SDK_ERRORS = {
     429: "RateLimitError",
 }
 DOC_URL = "https://docs.linqapp.com/error/codes/{category}/{code}/"
+# The closing section of a page, if it has one: shown last and folded, never as the page's voice.
+NOTES_HEADING = "## Where the sources disagree"
 
 
 class ContentError(Exception):
@@ -103,10 +106,18 @@ class Guide:
     body: markdown.Rendered
     source: str
     link_phrases: dict[str, str] = field(default_factory=dict)  # phrase -> fragment
+    sources: tuple[Source, ...] = ()
+    reviewed: date | None = None
+    change: str = ""  # what changed at the last review, for the feed
+    source_notes: markdown.Rendered | None = None  # "Where the sources disagree", folded
 
     @property
     def url(self) -> str:
         return f"/guides/{self.slug}/"
+
+    @property
+    def markdown_url(self) -> str:
+        return f"/guides/{self.slug}.md"
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,10 @@ class ErrorCode:
     example_html: SafeString
     # False where Linq's reference describes the code but shows no exact message text.
     message_confirmed: bool = True
+    sources: tuple[Source, ...] = ()
+    reviewed: date | None = None
+    change: str = ""  # what changed at the last review, for the feed
+    source_notes: markdown.Rendered | None = None  # "Where the sources disagree", folded
     reported_by: str = "response"  # or "webhook": it arrives as a message.failed event
 
     @property
@@ -225,6 +240,40 @@ class _Problems(list):
         self.append(ContentProblem(path, field_name, message))
 
 
+@dataclass(frozen=True)
+class _Review:
+    sources: tuple[Source, ...]
+    reviewed: date | None
+    change: str
+
+
+def _review(source: _Source, registry: dict[str, Source], problems: _Problems) -> _Review:
+    """The sources, last-reviewed date and change note every code and guide file carries."""
+    sources, source_problems = read_sources(source.meta, registry)
+    for message in source_problems:
+        problems.add(source.path, "sources", message)
+    reviewed = source.meta.get("reviewed")
+    if not isinstance(reviewed, date) or isinstance(reviewed, datetime):
+        problems.add(source.path, "reviewed", "must be a date such as 2026-12-01 (no quotes)")
+        reviewed = None
+    change = source.meta.get("change", "")
+    if not isinstance(change, str):
+        problems.add(source.path, "change", "must be a string")
+        change = ""
+    return _Review(sources, reviewed, change.strip())
+
+
+def _split_notes(source: _Source, problems: _Problems) -> tuple[str, str | None]:
+    """The guidance and, apart from it, the closing "Where the sources disagree" section."""
+    body = source.body
+    if NOTES_HEADING not in body:
+        return body, None
+    guidance, _, notes = body.partition(NOTES_HEADING)
+    if re.search(r"^## ", notes, re.MULTILINE):
+        problems.add(source.path, "body", f"'{NOTES_HEADING[3:]}' must be the last section")
+    return guidance, notes.strip()
+
+
 def _read(path: Path, problems: _Problems) -> _Source | None:
     try:
         text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
@@ -284,7 +333,9 @@ def _load_categories(folder: Path, problems: _Problems) -> list[Category]:
     return sorted(categories, key=lambda c: c.id)
 
 
-def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
+def _load_guides(
+    folder: Path, registry: dict[str, Source], problems: _Problems
+) -> dict[str, Guide]:
     guides = {}
     for path in sorted(folder.glob("*.md")):
         source = _read(path, problems)
@@ -292,6 +343,8 @@ def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
             continue
         title = _require(source, "title", str, problems)
         summary = _require(source, "summary", str, problems)
+        review = _review(source, registry, problems)
+        guidance, notes = _split_notes(source, problems)
         phrases = source.meta.get("link_phrases", {})
         if not isinstance(phrases, dict) or not all(isinstance(v, str) for v in phrases.values()):
             problems.add(path, "link_phrases", 'must be a table of phrase = "fragment"')
@@ -304,9 +357,13 @@ def _load_guides(folder: Path, problems: _Problems) -> dict[str, Guide]:
             slug=path.stem,
             title=title,
             summary=summary,
-            body=markdown.render(source.body),
+            body=markdown.render(guidance),
             source=source.body,
             link_phrases=phrases,
+            sources=review.sources,
+            reviewed=review.reviewed,
+            change=review.change,
+            source_notes=markdown.render(notes) if notes else None,
         )
     return guides
 
@@ -345,7 +402,11 @@ def _check_example(
 
 
 def _load_code(
-    source: _Source, categories: list[Category], guides: dict[str, Guide], problems: _Problems
+    source: _Source,
+    categories: list[Category],
+    guides: dict[str, Guide],
+    registry: dict[str, Source],
+    problems: _Problems,
 ) -> ErrorCode | None:
     path = source.path
     start = len(problems)
@@ -362,6 +423,8 @@ def _load_code(
     delay = source.meta.get("retry_delay_seconds")
     message_confirmed = source.meta.get("message_confirmed", True)
     reported_by = source.meta.get("reported_by", "response")
+    review = _review(source, registry, problems)
+    guidance, notes = _split_notes(source, problems)
 
     if code is not None and path.stem != str(code):
         problems.add(
@@ -420,12 +483,16 @@ def _load_code(
         related_codes=tuple(related_codes),
         related_guides=tuple(related_guides),
         example=example,
-        guidance=markdown.render(source.body),
+        guidance=markdown.render(guidance),
         guidance_source=source.body,
         troubleshooting_html=markdown.link_see_references(troubleshooting, _see_targets(guides)),
         example_html=markdown.highlight_json(example),
         message_confirmed=message_confirmed,
         reported_by=reported_by,
+        sources=review.sources,
+        reviewed=review.reviewed,
+        change=review.change,
+        source_notes=markdown.render(notes) if notes else None,
     )
 
 
@@ -440,14 +507,17 @@ def _see_targets(guides: dict[str, Guide]) -> dict[str, str]:
 
 def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     problems = _Problems()
+    registry, registry_problems = load_registry(folder)
+    for field_name, message in registry_problems:
+        problems.add(folder / "sources.toml", field_name, message)
     categories = _load_categories(folder / "categories", problems)
-    guides = _load_guides(folder / "guides", problems)
+    guides = _load_guides(folder / "guides", registry, problems)
     entries: dict[int, ErrorCode] = {}
     for path in sorted((folder / "codes").glob("*.md")):
         source = _read(path, problems)
         if source is None:
             continue
-        entry = _load_code(source, categories, guides, problems)
+        entry = _load_code(source, categories, guides, registry, problems)
         if entry is not None:
             # Each file is named after its code, so no code can be defined twice.
             entries[entry.code] = entry
@@ -463,12 +533,33 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
         for slug in entry.related_guides:
             if slug not in guides:
                 problems.add(path, "related_guides", f"{slug!r} is not a guide")
+    _check_mentions(folder, entries, guides, problems)
     if problems:
         return None, list(problems)
     codes = tuple(entries[number] for number in sorted(entries))
     newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
     updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
     return Catalogue(tuple(categories), codes, guides, updated_at), []
+
+
+def _check_mentions(
+    folder: Path, entries: dict[int, "ErrorCode"], guides: dict[str, Guide], problems: _Problems
+) -> None:
+    """Every code a page mentions is a link to it, and every code a code page links is related."""
+    known = frozenset(entries)
+    pages = [(folder / "codes" / f"{e.code}.md", e.guidance_source, e) for e in entries.values()]
+    pages += [(folder / "guides" / f"{g.slug}.md", g.source, None) for g in guides.values()]
+    for path, text, entry in pages:
+        found = mentions.find(text, known)
+        unlinked = [c for c in found.unlinked if entry is None or c != entry.code]
+        if unlinked:
+            listed = ", ".join(map(str, unlinked))
+            problems.add(path, "body", f"mentions {listed} without a link: write [N](/errors/N/)")
+        if entry is not None:
+            missing = sorted(found.linked - set(entry.related_codes) - {entry.code})
+            if missing:
+                listed = ", ".join(map(str, missing))
+                problems.add(path, "related_codes", f"leaves out {listed}, which the page mentions")
 
 
 def validate_content(folder: Path) -> list[ContentProblem]:

@@ -3,7 +3,7 @@
 Shared by the JSON API, the per-code alternate formats and the command line; no HTTP in here.
 """
 
-from errors.catalogue import Catalogue, Category, ErrorCode
+from errors.catalogue import Catalogue, Category, ErrorCode, Guide
 from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS
 
 
@@ -60,7 +60,21 @@ def entry_markdown(entry: ErrorCode) -> str:
         + f"- Related codes: {related}\n"
         f"- Page: {entry.url}\n\n"
         f"## Example envelope\n\n```json\n{entry.example}\n```\n\n"
-        f"{entry.guidance_source.strip()}\n"
+        f"{entry.guidance_source.strip()}\n\n{_sources_markdown(entry)}"
+    )
+
+
+def _sources_markdown(page: ErrorCode | Guide) -> str:
+    reviewed = page.reviewed.isoformat() if page.reviewed else "never"
+    listed = "".join(f"- [{s.title}]({s.url})\n" for s in page.sources)
+    return f"## Sources\n\nLast reviewed {reviewed}.\n\n{listed}"
+
+
+def guide_markdown(guide: Guide) -> str:
+    """One guide as a Markdown document: its summary, its source text and its sources."""
+    return (
+        f"# {guide.title}\n\n> {guide.summary}\n\n- Page: {guide.url}\n\n"
+        f"{guide.source.strip()}\n\n{_sources_markdown(guide)}"
     )
 
 
@@ -99,12 +113,12 @@ def llms_index(catalogue: Catalogue, *, full: bool = False) -> str:
             )
         lines.append("")
     lines += ["## Guides", ""]
-    lines += [f"- [{g.title}]({g.url}): {g.summary}" for g in catalogue.guides.values()]
+    lines += [f"- [{g.title}]({g.markdown_url}): {g.summary}" for g in catalogue.guides.values()]
     if full:
         for entry in catalogue.codes:
             lines += ["", "---", "", entry_markdown(entry)]
         for guide in catalogue.guides.values():
-            lines += ["", "---", "", f"# {guide.title}", "", guide.source.strip()]
+            lines += ["", "---", "", guide_markdown(guide).strip()]
     return "\n".join(lines) + "\n"
 
 

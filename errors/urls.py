@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from errors import views
+from errors.feeds import ChangesFeed
 
 
 class CodeConverter:
@@ -27,6 +28,8 @@ urlpatterns = [
     path("errors/<code:code>/problem.json", views.code_problem, name="problem"),
     path("guides/", views.guide_index, name="guides"),
     path("guides/<slug:slug>/", views.guide, name="guide"),
+    path("guides/<slug:slug>.md", views.guide_markdown, name="guide_markdown"),
+    path("feeds/changes.atom", ChangesFeed(), name="changes_feed"),
     path("api/errors/", views.api_list, name="api_list"),
     path("api/errors/<code:code>/", views.api_detail, name="api_detail"),
     path("api/openapi.json", views.openapi, name="openapi"),

@@ -182,6 +182,16 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @catalogue_page
+def guide_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_catalogue().guides.get(slug)
+    if page is None:
+        raise Http404(f"There is no guide called {slug!r}.")
+    return HttpResponse(
+        representations.guide_markdown(page), content_type="text/markdown; charset=utf-8"
+    )
+
+
+@catalogue_page
 def guide_index(request: HttpRequest) -> HttpResponse:
     catalogue = get_catalogue()
     return render(

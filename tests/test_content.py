@@ -173,7 +173,43 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("1007.md", '"status": 429,', '"status": 429,,', "example", "not valid JSON"),
         ("1007.md", '"code": 1007,', '"code": 1008,', "example", "error.code is 1008"),
         ("1007.md", 'retry = "yes"', 'retry = "maybe"', "retry", "must be one of"),
-        ("1007.md", '"rate-limits"', '"no-such-guide"', "related_guides", "no-such-guide"),
+        (
+            "1007.md",
+            '"rate-limits", "retries"',
+            '"no-such-guide", "retries"',
+            "related_guides",
+            "no-such-guide",
+        ),
+        (
+            "1007.md",
+            'sources = ["table"',
+            'sources = ["no-such-source"',
+            "sources",
+            "no-such-source",
+        ),
+        ("1007.md", "sources = [", "not_sources = [", "sources", "is missing"),
+        ("1007.md", "reviewed = 2026-12-01", 'reviewed = "recently"', "reviewed", "must be a date"),
+        (
+            "4005.md",
+            "[2018](/errors/2018/) when the",
+            "2018 when the",
+            "body",
+            "mentions 2018 without a link",
+        ),
+        (
+            "4005.md",
+            "related_codes = [2018, ",
+            "related_codes = [",
+            "related_codes",
+            "leaves out 2018",
+        ),
+        (
+            "1007.md",
+            "## Where the sources disagree",
+            "## Where the sources disagree\n\nx\n\n## More",
+            "body",
+            "must be the last section",
+        ),
     ],
 )
 def test_a_broken_file_is_reported_with_file_and_field(
@@ -206,3 +242,31 @@ def test_a_file_without_front_matter_is_reported(broken_content):
     assert [(p.path.name, p.message) for p in problems if p.path.name == "2001.md"] == [
         ("2001.md", "has no front matter: start the file with a '+++' line")
     ]
+
+
+def test_a_guide_without_sources_or_with_an_unlinked_code_is_reported(broken_content):
+    _edit(broken_content / "guides" / "webhooks.md", "sources = [", "not_sources = [")
+    _edit(broken_content / "guides" / "retries.md", "[2009](/errors/2009/)", "**2009**")
+    problems = {(p.path.name, p.field, p.message[:20]) for p in validate_content(broken_content)}
+    assert ("webhooks.md", "sources", "is missing: name the") in problems
+    assert ("retries.md", "body", "mentions 2009 withou") in problems
+
+
+def test_a_bad_registry_entry_is_reported(broken_content):
+    _edit(broken_content / "sources.toml", 'url = "https://docs.linqapp.com/error"', 'url = "docs"')
+    problems = validate_content(broken_content)
+    assert any(
+        p.path.name == "sources.toml" and p.field == "table" and "https://" in p.message
+        for p in problems
+    ), problems
+
+
+def test_every_page_cites_sources_and_a_review_date():
+    catalogue = get_catalogue()
+    pages = [*catalogue.codes, *catalogue.guides.values()]
+    assert len(pages) == 55
+    for page in pages:
+        assert page.sources and page.reviewed, page
+    for entry in catalogue.codes:
+        cites_table = any(s.key == "table" for s in entry.sources)
+        assert cites_table == (entry.code in TABLE_CODES), entry.code
