@@ -36,9 +36,10 @@ test-postgres: install ## the database-backed tests against DATABASE_URL (a Post
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:5432/name"; exit 2; }
 	DATABASE_URL=$(DATABASE_URL) $(PY) -m pytest -m "not e2e" tests/test_support*.py tests/test_health.py
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, ruff format check, mypy (config in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
@@ -54,4 +55,4 @@ bench: install ## measure the hot paths; prints ratios from one run
 	$(PY) bench/run.py
 
 clean: ## remove the virtualenv and generated files
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString
@@ -179,6 +180,8 @@ class Catalogue:
     guides: dict[str, Guide]
     updated_at: datetime  # newest modification time among the content files
 
+    _by_code: dict[int, ErrorCode] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {e.code: e for e in self.codes})
 
@@ -292,7 +295,7 @@ def _read(path: Path, problems: _Problems) -> _Source | None:
     return _Source(path, meta, match["body"])
 
 
-def _require(source: _Source, name: str, kind: type | tuple, problems: _Problems):
+def _require(source: _Source, name: str, kind: type | tuple[type, ...], problems: _Problems) -> Any:
     if name not in source.meta:
         problems.add(source.path, name, "is missing")
         return None
@@ -469,7 +472,7 @@ def _load_code(
     envelope = None
     if example is not None and code is not None and status is not None:
         envelope = _check_example(source, example, code, status, problems)
-    if len(problems) > start:
+    if len(problems) > start or category is None:
         return None
 
     example = json.dumps(envelope, indent=2)
@@ -576,7 +579,7 @@ def validate_content(folder: Path) -> list[ContentProblem]:
 
 def load_catalogue(folder: Path) -> Catalogue:
     catalogue, problems = _collect(Path(folder))
-    if problems:
+    if catalogue is None:
         raise ContentError(problems)
     return catalogue
 

@@ -7,7 +7,7 @@ from errors.catalogue import validate_content
 
 
 @register("content")
-def check_content(app_configs=None, **kwargs) -> list[Error]:
+def check_content(app_configs: object = None, **kwargs: object) -> list[Error]:
     return [
         Error(
             f"{problem.path.name}: {problem.field or 'file'} {problem.message}",

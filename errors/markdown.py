@@ -7,14 +7,16 @@ is. Python-Markdown passes raw HTML straight through, so nothing a user typed ma
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 EXTENSIONS = ["toc", "fenced_code", "tables", "codehilite", "attr_list", "sane_lists"]
-EXTENSION_CONFIGS = {
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"toc_depth": "2-3", "permalink": "#", "permalink_title": "Link to this section"},
     # CSS classes (not inline styles) so the strict Content-Security-Policy holds.
     "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
@@ -42,7 +44,9 @@ def render(source: str) -> Rendered:
     with _md_lock:
         _md.reset()
         html = _md.convert(source)
-        toc_html, toc_tokens = _md.toc, _md.toc_tokens
+        # Set by the toc extension, so the Markdown class does not declare them.
+        toc_html: str = _md.toc  # type: ignore[attr-defined]
+        toc_tokens: list[dict[str, Any]] = _md.toc_tokens  # type: ignore[attr-defined]
     # A code block that scrolls sideways must be reachable by keyboard (WCAG 2.1.1).
     html = html.replace("<pre>", '<pre tabindex="0">')
     headings = tuple(_flatten_toc(toc_tokens))
@@ -62,12 +66,16 @@ def link_see_references(text: str, targets: dict[str, str]) -> SafeString:
     html = str(escape(text))
     for phrase, href in targets.items():
         pattern = re.compile(rf"\b(See) ({re.escape(escape(phrase))})(?=[.,;]|$)")
-        html = pattern.sub(lambda m, href=href: f'{m[1]} <a href="{escape(href)}">{m[2]}</a>', html)
+        html = pattern.sub(_link_to(href), html)
     return mark_safe(html)
 
 
-def _flatten_toc(tokens: list[dict]) -> list[str]:
-    names = []
+def _link_to(href: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f'{m[1]} <a href="{escape(href)}">{m[2]}</a>'
+
+
+def _flatten_toc(tokens: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
     for token in tokens:
         names.append(token["name"])
         names.extend(_flatten_toc(token.get("children", [])))

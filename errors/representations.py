@@ -32,7 +32,7 @@ def catalogue_dict(entries: list[ErrorCode]) -> dict:
 
 def retry_sentence(entry: ErrorCode) -> str:
     retry = entry.retry
-    if retry.strategy == "backoff":
+    if retry.schedule_seconds is not None:
         schedule = ", ".join(str(s) for s in retry.schedule_seconds)
         return f"{retry.advice} Backoff schedule: {schedule} s, with jitter."
     if retry.strategy == "delay":

@@ -12,7 +12,7 @@ class CodeConverter:
     def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value) -> str:
+    def to_url(self, value: object) -> str:
         return str(value)
 
 

@@ -1,6 +1,8 @@
 """Catalogue pages, guides, the JSON API and the files for tools; none touches the database."""
 
 import hashlib
+from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -16,6 +18,7 @@ from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
+from linqdocs.requests import SiteRequest
 
 POPULAR_CODES = (1007, 2004, 1002, 2008, 3002, 4003)  # on the home page
 
@@ -37,22 +40,22 @@ def _site_version() -> str:
     return digest.hexdigest()
 
 
-def _etag(request: HttpRequest, *args, **kwargs) -> str:
+def _etag(request: SiteRequest, *args: object, **kwargs: object) -> str:
     variant = "fragment" if _wants_fragment(request) else "page"
     key = f"{_site_version()}|{variant}|{request.get_full_path()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _last_modified(request: HttpRequest, *args, **kwargs):
+def _last_modified(request: HttpRequest, *args: object, **kwargs: object) -> datetime:
     return get_catalogue().updated_at
 
 
-def catalogue_page(view):
+def catalogue_page[V: Callable[..., HttpResponse]](view: V) -> V:
     """GET and HEAD only; a conditional request is answered 304 before anything is rendered."""
     return require_safe(condition(etag_func=_etag, last_modified_func=_last_modified)(view))
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
+def _wants_fragment(request: SiteRequest) -> bool:
     # A history restore asks for the whole page (HX-History-Restore-Request), not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -108,7 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_page
-def catalogue_list(request: HttpRequest) -> HttpResponse:
+def catalogue_list(request: SiteRequest) -> HttpResponse:
     context = _results_context(request) | {"section": "errors"}
     template = (
         "errors/catalogue.html#results" if _wants_fragment(request) else "errors/catalogue.html"

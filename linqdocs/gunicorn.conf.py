@@ -80,7 +80,7 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
 
-def when_ready(server) -> None:
+def when_ready(server: object) -> None:
     """Load the catalogue and every view module in the master, before the workers fork, so each
     worker starts warm instead of making its first visitors wait."""
     from django.db import connections

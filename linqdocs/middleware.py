@@ -10,6 +10,7 @@ from django.utils.encoding import escape_uri_path
 
 from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT, new_trace_id
 from linqdocs import errorpages, health
+from linqdocs.requests import SiteRequest
 
 request_log = logging.getLogger("linqdocs.request")
 
@@ -38,7 +39,7 @@ class TraceIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         request.trace_id = incoming_trace_id(request) or new_trace_id()
         started = time.perf_counter()
         response = self.get_response(request)

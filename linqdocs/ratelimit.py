@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"(?P<count>\d+)\s*/\s*(?P<amount>\d*)\s*(?P<unit>[smhd])")
@@ -76,7 +77,7 @@ def hit(scope: str, client: str, rate: Rate, now: float | None = None) -> Decisi
     return Decision(count <= rate.count, retry_after)
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client as the app server sees it.
 
     REMOTE_ADDR only: X-Forwarded-For is written by whoever sends the request, so trusting it

@@ -1,6 +1,7 @@
 """The support queue. Engineers change a ticket's status; what the user sent stays as sent."""
 
 import json
+from datetime import datetime
 
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
@@ -130,7 +131,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description="notification state")
     def notification_state(self, ticket: Ticket) -> str:
-        def when(moment) -> str:
+        def when(moment: datetime | None) -> str:
             return f"sent {moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "not sent"
 
         return format_html(

@@ -5,6 +5,7 @@ into hidden fields is trusted. Everything built here is a suggestion the user ca
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -42,7 +43,7 @@ class Prefill:
     paste_too_large: bool = False
 
 
-def _int(value, low: int, high: int) -> int | None:
+def _int(value: object, low: int, high: int) -> int | None:
     if isinstance(value, bool):
         return None
     try:
@@ -141,7 +142,7 @@ def _initial_for(problems: list[Problem], *, when: str = "", endpoint: str = "")
     return initial
 
 
-def from_query(params) -> Prefill:
+def from_query(params: Mapping[str, str]) -> Prefill:
     """`/support/new/?code=1007&trace_id=…&status=429`; values that do not fit are ignored."""
     problem = Problem(
         code=_int(params.get("code"), FIRST_CODE, LAST_CODE),

@@ -12,7 +12,7 @@ from support.models import Ticket, new_reference
 
 
 def _page(
-    request: HttpRequest, form: SupportRequestForm, *, status: int = 200, **context
+    request: HttpRequest, form: SupportRequestForm, *, status: int = 200, **context: object
 ) -> HttpResponse:
     form.mask_echo()  # what the page shows again never holds a secret
     response = render(
@@ -77,8 +77,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
     if not form.is_valid():
         if "form_token" in form.errors:
-            form.data = form.data.copy()
-            form.data["form_token"] = new_form_token()
+            data = request.POST.copy()
+            data["form_token"] = new_form_token()
+            form.data = data
         return _page(request, form)
 
     decision = ratelimit.hit(

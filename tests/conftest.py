@@ -3,6 +3,8 @@ import json
 import pytest
 from django.conf import settings
 
+from errors.catalogue import ErrorCode, get_catalogue
+
 # Test data several modules share (import it from here): a trace id and the 1007 envelope the
 # Linq API sends, as a developer would paste it.
 TRACE_ID = "2eff5df5c6f688733c007523c4d61cd9"
@@ -20,6 +22,13 @@ ENVELOPE = json.dumps(
     },
     indent=2,
 )
+
+
+def entry_for(code: int) -> ErrorCode:
+    """The catalogue's entry for a code the test knows is there."""
+    entry = get_catalogue().get(code)
+    assert entry is not None, f"{code} is not in the catalogue"
+    return entry
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,7 @@ INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT
 
 def production_env(**overrides: str | None) -> dict[str, str]:
     """A clean environment with a valid production configuration; None removes a variable."""
-    env = {name: os.environ[name] for name in INHERITED if name in os.environ}
+    env: dict[str, str | None] = {n: os.environ[n] for n in INHERITED if n in os.environ}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_hex(32),  # 64 characters
@@ -558,7 +558,7 @@ def _accept_post(request):
 def failing_urls(settings):
     """The site's URLs plus views that fail, under /api/ and outside it."""
     module = types.ModuleType("linqdocs_failing_urls")
-    module.urlpatterns = [
+    urlpatterns = [
         path("boom/", _explode),
         path("api/boom/", _explode),
         path("denied/", _deny),
@@ -567,6 +567,7 @@ def failing_urls(settings):
         path("api/form/", _accept_post),
         path("", include("linqdocs.urls")),
     ]
+    module.__dict__["urlpatterns"] = urlpatterns
     site = importlib.import_module(django_settings.ROOT_URLCONF)
     for status in (400, 403, 404, 500):
         setattr(module, f"handler{status}", getattr(site, f"handler{status}"))
@@ -778,7 +779,9 @@ def test_gunicorn_serves_the_site(collected_static, tmp_path):
         assert status == 200
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         trace_id = headers["X-Trace-ID"]
-        stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)[1].decode()
+        linked = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
+        assert linked is not None, "the page links no fingerprinted stylesheet"
+        stylesheet = linked[1].decode()
 
         status, headers, _ = fetch(base + stylesheet, **{"Accept-Encoding": "br"})
         assert status == 200

@@ -81,6 +81,7 @@ def test_ranking_exact_code_then_message_then_troubleshooting_then_guidance():
 
 def test_a_guidance_match_carries_a_highlighted_snippet():
     hit = next(h for h in search(SearchRequest(q="idempotency")) if h.matched_in == "guidance")
+    assert hit.snippet is not None
     assert "<mark>idempotency" in hit.snippet.lower()
 
 

@@ -273,6 +273,7 @@ def test_from_a_pasted_envelope_to_a_confirmed_request_in_two_clicks(client):
     assert ticket.error_code == 1007
     assert ticket.http_status == 429
     assert ticket.subject.startswith("[1007] Rate limit exceeded")
+    assert ticket.diagnosis is not None
     assert ticket.diagnosis["diagnoses"][0]["code"] == 1007
     assert ticket.reference in response.content.decode()
 
@@ -302,6 +303,7 @@ def test_from_the_diagnosis_page_to_a_confirmed_request(client):
     assert (ticket.trace_ids, ticket.error_code, ticket.http_status) == (TRACE_ID, 1007, 429)
     assert ticket.endpoint == "POST /api/partner/v3/chats"
     assert SECRET not in ticket.envelope
+    assert ticket.diagnosis is not None
     assert ticket.diagnosis["input_kind"] == "http_response"
 
 
@@ -570,6 +572,7 @@ def test_valid_submission_is_stored_and_redirects_to_an_unguessable_page(client)
     assert ticket.email == "dev@example.com" and ticket.name == "Ada Dev"
     assert ticket.environment == "production" and ticket.endpoint == "POST /v3/chats"
     assert ticket.envelope == ENVELOPE
+    assert ticket.diagnosis is not None
     assert ticket.diagnosis["input_kind"] == "envelope"
 
 
@@ -624,7 +627,7 @@ def test_bearer_token_is_masked_in_database_page_and_mail(
     assert ticket.secrets_masked >= 2
     assert len(mail.outbox) == 2
     for message in mail.outbox:
-        assert SECRET not in message.subject + message.body
+        assert SECRET not in f"{message.subject}{message.body}"
     page = client.get(response["Location"]).content.decode()
     assert SECRET not in page
     assert "masked" in page

@@ -98,6 +98,7 @@ def test_site_has_a_favicon(page: Page) -> None:
     page.goto("/")
     declared = page.locator("link[rel~='icon']")
     href = declared.first.get_attribute("href") if declared.count() else "/favicon.ico"
+    assert href, "the icon link has no href"
 
     response = page.request.get(href)
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="List what would be sent, send nothing."
         )
 
-    def handle(self, *args, min_age: int, dry_run: bool, **options):
+    def handle(self, *args: object, min_age: int, dry_run: bool, **options: object) -> None:
         pending = Ticket.objects.filter(
             Q(support_notified_at__isnull=True) | Q(requester_notified_at__isnull=True),
             created_at__lte=timezone.now() - timedelta(seconds=min_age),
