@@ -9,6 +9,7 @@ import time
 import pytest
 
 from errors.catalogue import get_catalogue
+from tests.conftest import entry_for
 
 
 def python_blocks(markdown_source: str) -> list[str]:
@@ -40,7 +41,9 @@ def standard_headers(msg_id: str = "msg_1", timestamp: int | None = None) -> dic
 
 
 def test_the_webhook_handler_verifies_the_standard_headers(webhook_code):
-    handle, seen, queue = webhook_code["handle_delivery"], set(), []
+    handle = webhook_code["handle_delivery"]
+    seen: set[str] = set()
+    queue: list[bytes] = []
     assert handle(standard_headers(), BODY, SECRET, seen, queue) == 200
     assert queue == [BODY]
     # A redelivery of the same id is acknowledged and not queued twice.
@@ -51,7 +54,9 @@ def test_the_webhook_handler_verifies_the_standard_headers(webhook_code):
 
 
 def test_the_webhook_handler_rejects_replays_and_unsigned_deliveries(webhook_code):
-    handle, seen, queue = webhook_code["handle_delivery"], set(), []
+    handle = webhook_code["handle_delivery"]
+    seen: set[str] = set()
+    queue: list[bytes] = []
     old = standard_headers("msg_3", timestamp=int(time.time()) - 3600)
     assert handle(old, BODY, SECRET, seen, queue) == 400
     missing_id = {k: v for k, v in standard_headers().items() if k != "Webhook-Id"}
@@ -82,7 +87,7 @@ def test_the_python_sdk_is_named_by_its_real_package():
 
 
 def test_4005_arrives_as_a_message_failed_webhook():
-    entry = get_catalogue().get(4005)
+    entry = entry_for(4005)
     assert "message.failed" in entry.guidance_source
     assert entry.reported_by == "webhook" and entry.sdk_error is None
     assert "UnprocessableEntityError" not in entry.guidance_source
@@ -93,7 +98,7 @@ def test_4001_gives_one_answer_for_a_failed_message_event():
     webhooks = catalogue.guides["webhooks"].source
     assert "new\n`idempotency_key`" in webhooks or "new `idempotency_key`" in webhooks
     assert "worth a resend with the same" not in webhooks
-    assert "Send a new\n   message with a new key" in catalogue.get(4001).guidance_source
+    assert "Send a new\n   message with a new key" in entry_for(4001).guidance_source
 
 
 def test_no_page_calls_the_legacy_api_retired():
@@ -106,18 +111,18 @@ def test_no_page_calls_the_legacy_api_retired():
 
 def test_unconfirmed_messages_say_so(client):
     for code in (1008, 2016, 2017, 2019, 2021, 2022):
-        assert not get_catalogue().get(code).message_confirmed
+        assert not entry_for(code).message_confirmed
         assert "Wording not confirmed" in client.get(f"/errors/{code}/").content.decode()
     assert "Wording not confirmed" not in client.get("/errors/2004/").content.decode()
 
 
 def test_the_site_says_its_own_waits_are_its_own():
     for code in (2007, 2009, 2022):
-        assert "this site uses 3 seconds" in get_catalogue().get(code).guidance_source
+        assert "this site uses 3 seconds" in entry_for(code).guidance_source
 
 
 def test_2012_explains_inactive_cards():
-    assert "is_active" in get_catalogue().get(2012).guidance_source
+    assert "is_active" in entry_for(2012).guidance_source
 
 
 def test_category_headers_name_the_codes_that_differ(client):
