@@ -550,7 +550,9 @@ def _check_mentions(
 ) -> None:
     """Every code a page mentions is a link to it, and every code a code page links is related."""
     known = frozenset(entries)
-    pages = [(folder / "codes" / f"{e.code}.md", e.guidance_source, e) for e in entries.values()]
+    pages: list[tuple[Path, str, ErrorCode | None]] = [
+        (folder / "codes" / f"{e.code}.md", e.guidance_source, e) for e in entries.values()
+    ]
     pages += [(folder / "guides" / f"{g.slug}.md", g.source, None) for g in guides.values()]
     for path, text, entry in pages:
         found = mentions.find(text, known)

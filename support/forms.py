@@ -5,6 +5,7 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
 from support.models import Ticket
@@ -238,10 +239,11 @@ class SupportRequestForm(forms.Form):
             return
         echo = Ticket(**{name: self.data.get(name, "") for name in Ticket.MASKED_FIELDS})
         if echo.mask_secrets():
-            self.data = self.data.copy()
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
             for name in Ticket.MASKED_FIELDS:
-                if name in self.data:
-                    self.data[name] = getattr(echo, name)
+                if name in data:
+                    data[name] = getattr(echo, name)
+            self.data = data
 
     @property
     def honeypot_filled(self) -> bool:

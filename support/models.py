@@ -1,4 +1,5 @@
 import secrets
+from typing import Any
 
 from django.db import models
 
@@ -90,7 +91,7 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.secrets_masked += self.mask_secrets()
         super().save(*args, **kwargs)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from errors.catalogue import get_catalogue, validate_content
+from errors.catalogue import ErrorCode, Guide, get_catalogue, validate_content
 from tests.conftest import entry_for
 
 SOURCE_TABLE = settings.BASE_DIR.parent / "shared" / "source" / "errors-table.md"
@@ -265,7 +265,7 @@ def test_a_bad_registry_entry_is_reported(broken_content):
 
 def test_every_page_cites_sources_and_a_review_date():
     catalogue = get_catalogue()
-    pages = [*catalogue.codes, *catalogue.guides.values()]
+    pages: list[ErrorCode | Guide] = [*catalogue.codes, *catalogue.guides.values()]
     assert len(pages) == 55
     for page in pages:
         assert page.sources and page.reviewed, page

@@ -7,6 +7,16 @@ from errors.catalogue import get_catalogue
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def child(element: ET.Element, tag: str) -> ET.Element:
+    found = element.find(f"{ATOM}{tag}")
+    assert found is not None, f"no <{tag}>"
+    return found
+
+
+def text(element: ET.Element, tag: str) -> str:
+    return child(element, tag).text or ""
+
+
 def test_a_code_page_shows_its_sources_review_date_and_folded_notes_last(client):
     page = client.get("/errors/1007/").content.decode()
     assert '<h2 id="sources">Sources</h2>' in page
@@ -35,11 +45,11 @@ def test_the_feed_lists_every_page_with_what_changed(client):
     entries = feed.findall(f"{ATOM}entry")
     catalogue = get_catalogue()
     assert len(entries) == len(catalogue.codes) + len(catalogue.guides)
-    by_link = {e.find(f"{ATOM}link").get("href"): e for e in entries}
+    by_link = {child(e, "link").get("href"): e for e in entries}
     entry = by_link["http://testserver/errors/4005/"]
-    assert "message.failed" in entry.find(f"{ATOM}summary").text
-    assert entry.find(f"{ATOM}updated").text.startswith("2026-12-01")
-    assert entry.find(f"{ATOM}id").text.endswith("#reviewed-2026-12-01")
+    assert "message.failed" in text(entry, "summary")
+    assert text(entry, "updated").startswith("2026-12-01")
+    assert text(entry, "id").endswith("#reviewed-2026-12-01")
 
 
 def test_guides_have_a_markdown_version(client):

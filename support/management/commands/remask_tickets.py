@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Count what would change, write nothing."
         )
 
-    def handle(self, *args, dry_run: bool, **options):
+    def handle(self, *args: object, dry_run: bool, **options: object) -> None:
         fields = [*Ticket.MASKED_FIELDS, "diagnosis", "secrets_masked"]
         seen = changed = masked = 0
         for ticket in Ticket.objects.only("pk", "reference", *fields).iterator(chunk_size=200):
