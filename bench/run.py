@@ -106,6 +106,7 @@ def production_env(workdir: Path) -> dict[str, str]:
         STATIC_MANIFEST="0",  # no collectstatic needed; static files are not measured here
         STATIC_ROOT=str(workdir / "static"),
         SUPPORT_RATE_LIMIT="0",
+        DIAGNOSE_RATE_LIMIT="0",
         LOG_LEVEL="WARNING",
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="1",

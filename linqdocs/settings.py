@@ -180,6 +180,12 @@ CACHES = {"default": _cache_from_url(CACHE_URL or ("locmem://" if DEBUG else "db
 
 CONTENT_DIR = Path(os.environ.get("LINQDOCS_CONTENT_DIR", BASE_DIR / "errors" / "content"))
 
+# --- Diagnosis --------------------------------------------------------------------------------
+
+# Pastes per client per window on /diagnose/ and /api/diagnose/ ("300/10m", "60/m"); 0 disables.
+# A person pasting all day stays far below it; a script hammering the diagnosis does not.
+DIAGNOSE_RATE_LIMIT = os.environ.get("DIAGNOSE_RATE_LIMIT", "300/10m")
+
 # --- Support requests and e-mail --------------------------------------------------------------
 
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@linqdocs.localhost")

@@ -43,3 +43,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         test = database.setdefault("TEST", {})
         if not test.get("NAME"):
             test["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _no_diagnose_rate_limit(settings):
+    """The suite posts hundreds of pastes from one address; the tests of the limit set it."""
+    settings.DIAGNOSE_RATE_LIMIT = "0"
