@@ -34,6 +34,7 @@ under a secret name becomes the string `"[REDACTED]"`), and masking twice change
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -46,6 +47,7 @@ _QUOTED_MASK = f'"{MASK}"'
 # shorter values (a 4-letter password) are masked where they were found, not everywhere.
 MIN_PROPAGATED = 6
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+_JSON_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 FOUND_ANYWHERE = 64
 
 
@@ -81,6 +83,8 @@ def _lower(text: str) -> str:
 
 
 def _labelled(text: str) -> Iterator[_Span]:
+    """Values after a name that announces a secret. The names are matched in the lower-cased
+    paste; offsets are the same in both, and values are read from the paste itself."""
     lowered = _lower(text)
     position = 0
     while (match := shapes.LABELS.search(lowered, position)) is not None:
@@ -90,83 +94,52 @@ def _labelled(text: str) -> Iterator[_Span]:
             yield span
 
 
-def _token_after(text: str, position: int) -> _Span | None:
-    token = shapes.TOKEN.match(text, position)
-    if token is None or not shapes.is_secret_value(token.group()) or _only_masks(token.group()):
+def _secret_at(text: str, start: int, end: int, mask: str = MASK) -> _Span | None:
+    value = text[start:end]
+    if not shapes.is_secret_value(value) or _only_masks(value):
         return None
-    return _Span(*token.span())
+    return _Span(start, end, mask)
 
 
 def _labelled_value(text: str, match: re.Match[str]) -> _Span | None:
+    if match["auth"] is not None:
+        return _secret_at(text, *match.span("auth_token"))
+    if match["bearer"] is not None:
+        if not shapes.starts_token(text, match.start()):
+            return None
+        return _secret_at(text, *match.span("bearer_token"))
     if match["cookie"] is not None:
         if not shapes.starts_token(text, match.start()):
             return None
         return _cookie_value(text, match.end())
-    if match["bearer"] is not None:
-        separator = shapes.BEARER_SEPARATOR.match(text, match.end())
-        if separator is None or not shapes.starts_token(text, match.start()):
-            return None
-        return _token_after(text, separator.end())
-    if match["auth"] is not None:
-        separator = shapes.SEPARATOR.match(text, match.end())
-        if separator is None:
-            return None
-        position = separator.end()
-        if text.startswith(('\\"', "\\'"), position):
-            position += 2
-        elif text.startswith(('"', "'"), position):
-            position += 1
-        scheme = shapes.SCHEME.match(text, position)
-        return _token_after(text, scheme.end() if scheme is not None else position)
-    return _named_value(text, match)
-
-
-def _named_value(text: str, match: re.Match[str]) -> _Span | None:
-    if match["flag"] is not None:
-        if shapes.FLAG_NAME.search(match["flag"]) is None:
-            return None
-        separator = shapes.FLAG_VALUE_SEPARATOR.match(text, match.end())
-    else:
-        separator = shapes.SEPARATOR.match(text, match.end())
-    if separator is None:
+    kind = "flag" if match["flag"] is not None else "named"
+    if kind == "flag" and shapes.FLAG_NAME.search(match["flag"]) is None:
         return None
-    value = shapes.VALUE.match(text, separator.end())
-    if value is None or value.lastgroup is None:
-        return None
-    found = value[value.lastgroup]
-    if not shapes.is_secret_value(found) or _only_masks(found):
-        return None
-    start, end = value.span(value.lastgroup)
-    if value.lastgroup == "bare" and '"' in separator["sep"] and _is_json_number(found):
-        return _Span(start, end, _QUOTED_MASK)  # `"pin": 1234` stays valid JSON
-    return _Span(start, end)
+    group = next(g for g in shapes.VALUE_GROUPS[kind] if match.start(g) >= 0)
+    start, end = match.span(group)
+    if (
+        group == "named_bare"
+        and '"' in match["named_separator"]
+        and _is_json_number(text[start:end])
+    ):
+        return _secret_at(text, start, end, _QUOTED_MASK)  # `"pin": 1234` stays valid JSON
+    return _secret_at(text, start, end)
 
 
 def _is_json_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+    return _JSON_NUMBER.fullmatch(value) is not None
 
 
 def _cookie_value(text: str, position: int) -> _Span | None:
     cookie = shapes.COOKIE_VALUE.match(text, position)
     if cookie is not None:
-        value = cookie["value"].rstrip()
-        if _only_masks(value):
-            return None
-        return _Span(cookie.start("value"), cookie.start("value") + len(value))
+        start = cookie.start("value")
+        return _secret_at(text, start, start + len(cookie["value"].rstrip()))
     separator = shapes.SEPARATOR.match(text, position)  # "Cookie": "a=b; c=d"
-    if separator is None:
-        return None
-    value = shapes.VALUE.match(text, separator.end())
+    value = shapes.VALUE.match(text, separator.end()) if separator is not None else None
     if value is None or value.lastgroup is None:
         return None
-    found = value[value.lastgroup]
-    if not shapes.is_secret_value(found) or _only_masks(found):
-        return None
-    return _Span(*value.span(value.lastgroup))
+    return _secret_at(text, *value.span(value.lastgroup))
 
 
 def _by_shape(text: str) -> Iterator[_Span]:
@@ -253,7 +226,7 @@ def _known_values(text: str, spans: Iterable[_Span]) -> set[str]:
     return known
 
 
-def _occurrences(text: str, values: set[str]) -> Iterator[_Span]:
+def _occurrences(text: str, values: set[str], found: list[_Span]) -> Iterator[_Span]:
     """Every occurrence of the known values: anywhere in the text for the first
     FOUND_ANYWHERE of them (longest first), as a whole token for the rest. A paste holds a few
     secrets; the bound keeps one crafted with thousands at a linear cost."""
@@ -266,11 +239,18 @@ def _occurrences(text: str, values: set[str]) -> Iterator[_Span]:
     rest = set(ordered[FOUND_ANYWHERE:])
     if not rest:
         return
+    # Counted in C first: only a value standing somewhere it was not found needs a position.
+    runs = Counter(shapes.TOKEN_RUN.findall(text))
+    already = Counter(text[span.start : span.end] for span in found)
+    elsewhere = {value for value in rest if runs[value] > already[value]}
+    percent_escaped = "%" in text
+    if not elsewhere and not percent_escaped:
+        return
     for run in shapes.TOKEN_RUN.finditer(text):
         token = run.group()
-        if token in rest:
+        if token in elsewhere:
             yield _Span(*run.span())
-        elif run.start() >= 1 and text[run.start() - 1] == "%" and token[2:] in rest:
+        elif percent_escaped and token[2:] in rest and text[run.start() - 1 : run.start()] == "%":
             yield _Span(run.start() + 2, run.end())  # `%20` + the value
 
 
@@ -289,9 +269,10 @@ def _merge(spans: Iterable[_Span]) -> list[_Span]:
 
 def secret_spans(text: str, known: Iterable[str] = ()) -> list[_Span]:
     """Where the secrets are in `text`, also every occurrence of the `known` secret values."""
-    found = [*_labelled(text), *_by_shape(text), *_pem_blocks(text)]
+    found = [*_labelled(text), *_by_shape(text)]
     values = _known_values(text, found) | {v for v in known if _worth_looking_for(v)}
-    return _merge([*found, *_occurrences(text, values)])
+    # A PEM block is found whole wherever it stands; it is not looked for again.
+    return _merge([*found, *_pem_blocks(text), *_occurrences(text, values, found)])
 
 
 def known_secrets(text: str) -> set[str]:

@@ -4,8 +4,8 @@ Two kinds of evidence, each found by one compiled regular expression run once ov
 
 - `LABELS` finds a name that announces a secret (`Authorization`, `Bearer`, `Cookie`, or any name
   ending in a secret word: `api_key`, `X-Api-Key`, `LINQ_API_V3_API_KEY`, `client_secret`,
-  `accessToken`, ...). It runs over the lower-cased paste; the separator and the value after a
-  name are then read at that one position (`SEPARATOR`, `VALUE`, `TOKEN`).
+  `accessToken`, ...), its separator and the value after it, in one match over the lower-cased
+  paste (offsets are the same in both; the value is read from the paste itself).
 - `SHAPES` finds secrets that carry their own shape, with or without a label: provider-style
   keys (`sk_live_…`, `whsec_…`, `ghp_…`, `AKIA…`, ...), JSON Web Tokens, passwords in URLs.
 
@@ -34,39 +34,47 @@ SECRET_WORDS = (
 )
 # After a name: the end of the name (`token_type` and `tokens` are not `token`).
 _END_OF_NAME = r"(?![a-z0-9_.-])"
-# A separator must follow for the name to count: `:`, `=`, `=>` or a percent-escaped one,
-# perhaps after the closing quote of a key.
+# Quote (maybe escaped), spaces, then a separator: `:`, `=`, `=>` or their percent-escapes.
+_SEPARATOR = r"""\\?["']?[ \t]{0,8}(?:=>?|:|%3[AaDd])(?:[ \t]|%20|\+){0,8}+"""
 _SEPARATOR_AHEAD = r"""(?=\\?["']?[ \t]{0,8}(?:[:=]|%3[ad]))"""
-LABELS = re.compile(
-    rf"a(?P<auth>uthorization){_END_OF_NAME}{_SEPARATOR_AHEAD}"
-    rf"|b(?P<bearer>earer){_END_OF_NAME}(?=[ \t:=%+])"
-    rf"|c(?P<cookie>ookie){_END_OF_NAME}{_SEPARATOR_AHEAD}"
-    rf"|(?:{SECRET_WORDS}){_END_OF_NAME}{_SEPARATOR_AHEAD}"
-    # A command-line flag, whose value follows a space: `--api-key sk_…`.
-    r"|-(?P<flag>-[a-z0-9][a-z0-9_-]{0,48}+)(?=[ \t])"
-)
-FLAG_NAME = re.compile(rf"(?:{SECRET_WORDS})\Z")
+_TOKEN_CHARS = r"(?:[^\s\"'\\,;&<>(){}\[\]]|\\/)"
+_TOKEN = rf"{_TOKEN_CHARS}{{1,4096}}"
 SCHEMES = r"bearer|basic|token|digest|apikey|negotiate|ntlm|hmac|aws4-hmac-sha256"
 
-# Quote (maybe escaped), spaces, then a separator: `:`, `=`, `=>` or their percent-escapes.
-SEPARATOR = re.compile(r"""(?P<sep>\\?["']?[ \t]{0,8}(?:=>?|:|%3[AaDd])(?:[ \t]|%20|\+){0,8})""")
-# After `Bearer` a space is enough; `Bearer:` with a colon is seen too.
-BEARER_SEPARATOR = re.compile(r"(?:[ \t]{0,8}[:=])?(?:[ \t]|%20|\+){1,8}|[ \t]{0,8}[:=]")
-# A command-line flag takes its value after a space: `--api-key sk_…`.
-FLAG_VALUE_SEPARATOR = re.compile(r"(?P<sep>[ \t]{1,8})")
-# An Authorization value may start with its scheme, which stays readable.
-SCHEME = re.compile(rf"(?:{SCHEMES})(?:[ \t]|%20|\+){{1,8}}", re.IGNORECASE)
 
-_TOKEN_CHARS = r"(?:[^\s\"'\\,;&<>(){}\[\]]|\\/)"
-VALUE = re.compile(
-    # Inside a JSON string that is itself inside a JSON string: ends at the next backslash.
-    r"""\\"(?P<escaped>[^"\\\r\n]{1,4096})"""
-    r"""|"(?P<double>(?:[^"\\\r\n]|\\[^\r\n]){1,4096})"""
-    r"""|'(?P<single>[^'\r\n]{1,4096})"""
-    rf"|(?P<bare>{_TOKEN_CHARS}{{1,4096}})"
+def _value(name: str) -> str:
+    """A value as it follows a separator, in a group per way of quoting it."""
+    return (
+        # Inside a JSON string that is itself inside a JSON string: ends at the next backslash.
+        rf"""\\"(?P<{name}_escaped>[^"\\\r\n]{{1,4096}})"""
+        rf"""|"(?P<{name}_double>(?:[^"\\\r\n]|\\[^\r\n]){{1,4096}})"""
+        rf"""|'(?P<{name}_single>[^'\r\n]{{1,4096}})"""
+        rf"|(?P<{name}_bare>{_TOKEN})"
+    )
+
+
+# The name, the separator and the value are one match, so that a paste full of names costs the
+# regex engine's time, not Python's.
+LABELS = re.compile(
+    # Authorization: [scheme] <token>, the scheme left readable.
+    rf"a(?P<auth>uthorization){_END_OF_NAME}{_SEPARATOR}\\?[\"']?"
+    rf"(?:(?:{SCHEMES})(?:[ \t]|%20|\+){{1,8}}+)?+(?P<auth_token>{_TOKEN})"
+    # Bearer <token>, Bearer: <token>
+    rf"|b(?P<bearer>earer){_END_OF_NAME}"
+    rf"(?:(?:[ \t]{{0,8}}[:=])?(?:[ \t]|%20|\+){{1,8}}|[ \t]{{0,8}}[:=])(?P<bearer_token>{_TOKEN})"
+    rf"|c(?P<cookie>ookie){_END_OF_NAME}{_SEPARATOR_AHEAD}"
+    rf"|(?:{SECRET_WORDS}){_END_OF_NAME}(?P<named_separator>{_SEPARATOR})(?:{_value('named')})"
+    # A command-line flag, whose value follows a space: `--api-key sk_…`.
+    r"|-(?P<flag>-[a-z0-9][a-z0-9_-]{0,48}+)[ \t]{1,8}" + f"(?:{_value('flag')})"
 )
-# A token after a scheme or `Bearer`: never spaces, quotes or escapes (`\/` aside).
-TOKEN = re.compile(rf"(?:{_TOKEN_CHARS}|%[0-9A-Fa-f]{{2}}){{1,4096}}")
+VALUE_GROUPS = {
+    kind: tuple(f"{kind}_{form}" for form in ("escaped", "double", "single", "bare"))
+    for kind in ("named", "flag")
+}
+FLAG_NAME = re.compile(rf"(?:{SECRET_WORDS})\Z")
+# What follows `Cookie`: its separator, then a value (`"Cookie": "a=b; c=d"`).
+SEPARATOR = re.compile(rf"(?P<sep>{_SEPARATOR})")
+VALUE = re.compile(_value("value"))
 # A token as it stands in text, for finding known secret values again (`=` padding included).
 TOKEN_RUN = re.compile(r"(?:[A-Za-z0-9_.~+/-]|\\/)+=*")
 # A Cookie header's value runs to the end of its line (or of the string it sits in).
@@ -147,10 +155,14 @@ _PLACEHOLDER = re.compile(
     """
 )
 
+_PLAIN_PLACEHOLDER = re.compile(r"[xX]+")
+
 
 def is_secret_value(value: str) -> bool:
     """Whether a value found after a secret-looking name is a credential and not a stand-in."""
     word = value.strip().strip("\"'").rstrip(".,:")
+    if word.isalnum():  # the common case: no placeholder is letters and digits alone
+        return word.casefold() not in _NOT_SECRET_WORDS and not _PLAIN_PLACEHOLDER.fullmatch(word)
     if not any(c.isalnum() for c in word) or word.casefold() in _NOT_SECRET_WORDS:
         return False
     return _PLACEHOLDER.fullmatch(word) is None
