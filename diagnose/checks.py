@@ -6,7 +6,7 @@ from linqdocs.ratelimit import configured_rate
 
 
 @register()
-def check_rate_limit(app_configs=None, **kwargs) -> list[Error]:
+def check_rate_limit(app_configs: object = None, **kwargs: object) -> list[Error]:
     try:
         configured_rate("DIAGNOSE_RATE_LIMIT")
     except ValueError as exc:
