@@ -248,3 +248,34 @@ class SupportRequestForm(forms.Form):
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.data.get("website", "").strip())
+
+
+class AnswerForm(forms.Form):
+    """The developer's answer on their request's page."""
+
+    message = forms.CharField(
+        label="Your answer",
+        max_length=MAX_DESCRIPTION_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Support gets it by e-mail. Never include your API key: keys are masked anyway.",
+        error_messages={
+            "required": "Write your answer before sending it.",
+            "max_length": (
+                f"Keep the answer under {MAX_DESCRIPTION_CHARS:,} characters (it has "
+                "%(show_value)d)."
+            ),
+        },
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_message(self) -> str:
+        return normalise_newlines(self.cleaned_data["message"]).strip()
+
+    def clean_form_token(self) -> str:
+        token = self.cleaned_data["form_token"]
+        if not FORM_TOKEN.fullmatch(token):
+            raise ValidationError(
+                "This answer could not be matched to the page we sent; send it again.",
+                code="form_token_invalid",
+            )
+        return token

@@ -1,7 +1,9 @@
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from diagnose.engine.redaction import known_secrets, redact_json, redact_secrets
 
@@ -38,9 +40,12 @@ class Ticket(models.Model):
     MASKED_FIELDS = ("name", "endpoint", "subject", "description", "envelope")
 
     class Status(models.TextChoices):
+        # The stored values are SPEC §6's (new → in_progress → resolved); the labels are the
+        # desk's words. WAITING is support's turn done: the developer has been asked something.
         NEW = "new", "New"
-        IN_PROGRESS = "in_progress", "In progress"
-        RESOLVED = "resolved", "Resolved"
+        IN_PROGRESS = "in_progress", "Open"
+        WAITING = "waiting", "Waiting on developer"
+        RESOLVED = "resolved", "Solved"
 
     class Environment(models.TextChoices):
         SANDBOX = "sandbox", "Sandbox"
@@ -73,6 +78,15 @@ class Ticket(models.Model):
     secrets_masked = models.PositiveIntegerField(default=0, editable=False)
 
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text="The support engineer working this request.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,9 +97,14 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "support request"
+        # The queue's default order, each of its filters, the spike view's counts per code and
+        # hour, and "related: same e-mail" each have an index to use.
         indexes = [
+            models.Index(fields=["-created_at", "-id"], name="support_ticket_queue_idx"),
             models.Index(fields=["status", "-created_at"]),
-            models.Index(fields=["error_code"]),
+            models.Index(fields=["error_code", "created_at"], name="support_ticket_code_idx"),
+            models.Index(fields=["assignee", "status"], name="support_ticket_assignee_idx"),
+            models.Index(Lower("email"), name="support_ticket_email_idx"),
         ]
 
     def __str__(self) -> str:
@@ -123,3 +142,82 @@ class Ticket(models.Model):
     @property
     def notifications_pending(self) -> bool:
         return self.support_notified_at is None or self.requester_notified_at is None
+
+
+class StatusChange(models.Model):
+    """One move of a ticket from one status to another: who (None: the developer) and when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=20, choices=Ticket.Status)
+    new_status = models.CharField(max_length=20, choices=Ticket.Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        get_latest_by = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.old_status} → {self.new_status}"
+
+    @property
+    def who(self) -> str:
+        return display_name(self.changed_by) if self.changed_by else "the developer"
+
+
+class TicketMessage(models.Model):
+    """The thread of a ticket: support's replies, the developer's answers, internal notes.
+
+    Replies and answers are e-mailed (to the developer, to support) after they are committed;
+    `emailed_at` records that, and `manage.py resend_notifications` retries what failed. Notes
+    stay in the admin and never reach the developer's page or a mailbox.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to the developer"
+        ANSWER = "answer", "Answer from the developer"
+        NOTE = "note", "Internal note"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text="The support engineer; empty for the developer's answers.",
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The developer's answer form carries a one-time token, so a double submit stores one answer.
+    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    secrets_masked = models.PositiveIntegerField(default=0, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "message"
+        indexes = [
+            models.Index(fields=["ticket", "kind", "created_at"], name="support_message_thread_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on ticket {self.ticket_id}"
+
+    @property
+    def is_emailed_kind(self) -> bool:
+        return self.kind in (self.Kind.REPLY, self.Kind.ANSWER)
+
+    @property
+    def who(self) -> str:
+        if self.kind == self.Kind.ANSWER:
+            return "the developer"
+        return display_name(self.author) if self.author else "support"
+
+
+def display_name(user) -> str:
+    """How the desk names an engineer: full name when there is one, else the username."""
+    return (user.get_full_name() or user.get_username()) if user else ""

@@ -1,4 +1,5 @@
-"""E-mails about a ticket: one to support, one confirmation to the person who asked.
+"""E-mails about a ticket: one to support, one confirmation to the person who asked, then one
+per message of the thread (support's reply to the developer, the developer's answer to support).
 
 They are sent after the ticket is committed, through Django's configured e-mail backend. A send
 that fails is logged and recorded on the ticket (`notification_error`); the ticket stays, and
@@ -16,14 +17,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from errors.catalogue import get_catalogue
-from support.models import Ticket
+from support.models import Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
 
 
-def site_url(path: str) -> str:
-    """An absolute URL when SITE_URL is configured, else the bare path."""
-    base = settings.SITE_URL.rstrip("/")
+def site_url(path: str, base_url: str = "") -> str:
+    """An absolute URL when SITE_URL (or else `base_url`, the admin's own address) is known,
+    else the bare path."""
+    base = (settings.SITE_URL or base_url).rstrip("/")
     return f"{base}{path}"
 
 
@@ -95,3 +97,61 @@ def notify_new_ticket(ticket_id: int) -> None:
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is not None:
         send_pending(ticket)
+
+
+def reply_email(reply: TicketMessage, base_url: str = "") -> EmailMessage:
+    """Support's reply, to the address the request came from."""
+    ticket = reply.ticket
+    page_url = site_url(reverse("support:done", args=[ticket.public_token]), base_url)
+    return EmailMessage(
+        subject=f"Re: your Linq support request {ticket.reference}",
+        body=render_to_string(
+            "support/email/reply.txt",
+            {
+                "ticket": ticket,
+                "reply": reply,
+                "page_url": page_url,
+                "absolute_links": page_url.startswith(("http://", "https://")),
+            },
+        ),
+        to=[ticket.email],
+        reply_to=[settings.SUPPORT_EMAIL],
+    )
+
+
+def answer_email(answer: TicketMessage, base_url: str = "") -> EmailMessage:
+    """The developer's answer (secrets already masked), to support."""
+    ticket = answer.ticket
+    admin_path = reverse("admin:support_ticket_change", args=[ticket.pk])
+    return EmailMessage(
+        subject=f"[{ticket.reference}] The developer answered: {ticket.subject}",
+        body=render_to_string(
+            "support/email/answer.txt",
+            {"ticket": ticket, "answer": answer, "admin_url": site_url(admin_path, base_url)},
+        ),
+        to=[settings.SUPPORT_EMAIL],
+        reply_to=[ticket.email],
+    )
+
+
+def send_message_email(message_id: int, base_url: str = "") -> bool:
+    """E-mail one reply or answer and stamp it; True when it went out (or had gone before)."""
+    message = TicketMessage.objects.select_related("ticket").filter(pk=message_id).first()
+    if message is None or not message.is_emailed_kind:
+        return False
+    if message.emailed_at is not None:
+        return True
+    build = reply_email if message.kind == TicketMessage.Kind.REPLY else answer_email
+    try:
+        build(message, base_url).send()
+    except Exception as exc:  # SMTP, DNS, TLS, a template: none may cost the message
+        reference = message.ticket.reference
+        log.warning("e-mailing the %s on %s failed: %s", message.kind, reference, _describe(exc))
+        message.email_error = _describe(exc)
+        TicketMessage.objects.filter(pk=message.pk).update(email_error=message.email_error)
+        return False
+    message.emailed_at, message.email_error = timezone.now(), ""
+    TicketMessage.objects.filter(pk=message.pk).update(
+        emailed_at=message.emailed_at, email_error=""
+    )
+    return True

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from errors.catalogue import get_catalogue
 from linqdocs import ratelimit
-from support import prefill, tickets
-from support.forms import FORM_TOKEN, SupportRequestForm, new_form_token
-from support.models import Ticket, new_reference
+from support import desk, prefill, tickets
+from support.forms import FORM_TOKEN, AnswerForm, SupportRequestForm, new_form_token
+from support.models import Ticket, TicketMessage, new_reference
 
 
 def _page(
@@ -106,7 +107,15 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect("support:done", token=ticket.public_token)
 
 
-def _done_page(request: HttpRequest, ticket: Ticket, *, decoy: bool = False) -> HttpResponse:
+def _done_page(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    decoy: bool = False,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+    **context,
+) -> HttpResponse:
     entry = get_catalogue().get(ticket.error_code) if ticket.error_code is not None else None
     category = (
         get_catalogue().category_for_number(ticket.error_code)
@@ -121,18 +130,69 @@ def _done_page(request: HttpRequest, ticket: Ticket, *, decoy: bool = False) -> 
             "entry": entry,
             "category": category,
             "decoy": decoy,
+            "thread": [] if decoy else desk.public_thread(ticket),
+            "answer_form": answer_form or AnswerForm(initial={"form_token": new_form_token()}),
             "section": "support",
+            **context,
         },
+        status=status,
     )
+    # Private to whoever holds the URL: no shared cache may keep it (add_never_cache_headers
+    # sends "private, no-store").
     add_never_cache_headers(response)
-    # The URL is the only key to this page: never send it on in a Referer, never index it.
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL is the only key to this page: never send it to another site in a Referer, never
+    # index it. "same-origin" rather than "no-referrer": with no referrer at all, browsers post
+    # the answer form with "Origin: null", which CSRF protection rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def done(request: HttpRequest, token: str) -> HttpResponse:
-    """The confirmation page, at an URL only the person who sent the request knows."""
+    """The request's own page, at an URL only the person who sent it knows: what was sent, its
+    status, support's replies, and a form to answer."""
     ticket = get_object_or_404(Ticket, public_token=token)
-    return _done_page(request, ticket)
+    if request.method != "POST":
+        return _done_page(request, ticket, answered=request.GET.get("answered") == "1")
+    return _answer(request, ticket)
+
+
+def _answer(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    page_url = reverse("support:done", args=[ticket.public_token])
+    form = AnswerForm(request.POST)
+    token = request.POST.get("form_token", "")
+    if FORM_TOKEN.fullmatch(token) and TicketMessage.objects.filter(form_token=token).exists():
+        return redirect(f"{page_url}?answered=1#thread")  # a double submit: stored once
+    if not form.is_valid():
+        if "form_token" in form.errors:
+            form.data = form.data.copy()
+            form.data["form_token"] = new_form_token()
+        return _done_page(request, ticket, answer_form=form)
+    decision = ratelimit.hit(
+        "support-answer",
+        ratelimit.client_address(request),
+        ratelimit.configured_rate("SUPPORT_RATE_LIMIT"),
+    )
+    if not decision.allowed:
+        minutes = -(-decision.retry_after // 60)
+        response = _done_page(
+            request,
+            ticket,
+            answer_form=form,
+            status=429,
+            answer_error=(
+                "You have sent several messages in a short time, so this one was not sent yet. "
+                f"Your text is still here: send it again in about {minutes} "
+                f"minute{'s' if minutes != 1 else ''}."
+            ),
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+    desk.add_answer(
+        ticket,
+        form.cleaned_data["message"],
+        form_token=form.cleaned_data["form_token"],
+        base_url=request.build_absolute_uri("/"),
+    )
+    return redirect(f"{page_url}?answered=1#thread")

@@ -596,7 +596,7 @@ def test_confirmation_page_shows_the_reference_and_what_was_sent(client):
         assert sent in html
     assert 'href="/errors/1007/"' in html
     assert "Rate limit exceeded" in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never sent to another site
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
 
@@ -745,4 +745,9 @@ def test_only_get_head_and_post(client):
     assert client.put(NEW).status_code == 405
     location = submit(client)["Location"]
     assert client.head(location).status_code == 200
-    assert client.post(location).status_code == 405
+    assert client.put(location).status_code == 405
+    assert client.delete(location).status_code == 405
+    # POST is the developer's answer (tests/test_support_desk.py); an empty one is refused.
+    empty = client.post(location)
+    assert empty.status_code == 200
+    assert "Write your answer before sending it." in empty.content.decode()
