@@ -10,7 +10,6 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from diagnose.engine.redaction import redact_secrets
 from support import notifications
 from support.forms import normalise_newlines
 from support.models import StatusChange, Ticket, TicketMessage
@@ -72,20 +71,18 @@ def status_after_reply(status: str) -> str:
 def add_answer(
     ticket: Ticket, body: str, *, form_token: str, base_url: str = ""
 ) -> tuple[TicketMessage, bool]:
-    """Store the developer's answer, secrets masked, and tell support by e-mail.
+    """Store the developer's answer (its save masks secrets) and tell support by e-mail.
 
     An answer on a request that waits on the developer, or was solved, opens it again. Returns
     the answer and whether it is new: a second submit of the same form finds the first answer.
     """
-    masked_body, masked = redact_secrets(normalise_newlines(body))
     try:
         with transaction.atomic():
             answer = TicketMessage.objects.create(
                 ticket=ticket,
                 kind=TicketMessage.Kind.ANSWER,
-                body=masked_body,
+                body=normalise_newlines(body),
                 form_token=form_token,
-                secrets_masked=masked,
             )
             if (reopened := AFTER_ANSWER.get(Status(ticket.status))) is not None:
                 change_status(ticket, reopened, by=None)

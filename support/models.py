@@ -207,6 +207,12 @@ class TicketMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on ticket {self.ticket_id}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Masked like the ticket's own fields, whoever writes the message.
+        self.body, masked = redact_secrets(self.body)
+        self.secrets_masked += masked
+        super().save(*args, **kwargs)
+
     @property
     def is_emailed_kind(self) -> bool:
         return self.kind in (self.Kind.REPLY, self.Kind.ANSWER)

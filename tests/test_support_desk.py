@@ -351,11 +351,20 @@ def test_answers_are_rate_limited_and_keep_the_text(client, settings):
 @pytest.mark.django_db
 def test_the_answer_is_masked_before_it_is_stored(client):
     ticket = make_ticket()
-    answer(client, ticket, f"We send it as\nAuthorization: Bearer {SECRET}\nas documented.")
+    answer(client, ticket, f"Our key is {SECRET}; we send it as\nAuthorization: Bearer {SECRET}")
     stored = TicketMessage.objects.get()
     assert SECRET not in stored.body
     assert stored.secrets_masked >= 1
     assert SECRET not in client.get(page_url(ticket)).content.decode()
+
+
+@pytest.mark.django_db
+def test_every_message_is_masked_whoever_writes_it(agent_client):
+    ticket = make_ticket()
+    work(agent_client, ticket, note=f"They pasted {SECRET} in the chat", reply=f"Rotate {SECRET}")
+    for message in TicketMessage.objects.all():
+        assert SECRET not in message.body
+        assert message.secrets_masked == 1
 
 
 @pytest.mark.django_db
