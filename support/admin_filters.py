@@ -1,9 +1,12 @@
 """The queue's filters beyond plain field choices: code, category, assignee and age."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from errors.catalogue import get_catalogue
@@ -22,7 +25,7 @@ class CodeFilter(admin.SimpleListFilter):
     title = "error code"
     parameter_name = "code"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         catalogue = get_catalogue()
         codes = (
             Ticket.objects.filter(error_code__isnull=False)
@@ -32,11 +35,13 @@ class CodeFilter(admin.SimpleListFilter):
         )
         choices = []
         for code in codes:
+            if code is None:
+                continue
             entry = catalogue.get(code)
             choices.append((str(code), f"{code} {entry.message}" if entry else str(code)))
         return choices
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(error_code=int(value))
@@ -49,13 +54,13 @@ class CategoryFilter(admin.SimpleListFilter):
     title = "category"
     parameter_name = "category"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
             (category.id, f"{category.id} {category.name}")
             for category in get_catalogue().categories
         ] + [("none", "No code")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value == "none":
             return queryset.filter(error_code__isnull=True)
@@ -72,13 +77,13 @@ class AssigneeFilter(admin.SimpleListFilter):
     title = "assignee"
     parameter_name = "assignee"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         return [("me", "Me"), ("none", "Nobody")] + [
             (str(user.pk), display_name(user)) for user in staff
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value == "me":
             return queryset.filter(assignee=request.user)
@@ -95,12 +100,12 @@ class AgeFilter(admin.SimpleListFilter):
     title = "age"
     parameter_name = "age"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(key, label) for key, (label, _span) in AGES.items()] + [
             ("older", "A week or more")
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         now = timezone.now()
         if value in AGES:

@@ -7,6 +7,7 @@ stored even when the mail server is down, and `manage.py resend_notifications` s
 
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ AFTER_REPLY = {Status.NEW: Status.WAITING, Status.IN_PROGRESS: Status.WAITING}
 AFTER_ANSWER = {Status.WAITING: Status.IN_PROGRESS, Status.RESOLVED: Status.IN_PROGRESS}
 
 
-def record_status_change(ticket: Ticket, old_status: str, by) -> StatusChange | None:
+def record_status_change(ticket: Ticket, old_status: str, by: User | None) -> StatusChange | None:
     """Record the move the ticket has just made (its `status` is the new one)."""
     if old_status == ticket.status:
         return None
@@ -31,7 +32,7 @@ def record_status_change(ticket: Ticket, old_status: str, by) -> StatusChange | 
     )
 
 
-def change_status(ticket: Ticket, new_status: str, by) -> StatusChange | None:
+def change_status(ticket: Ticket, new_status: str, by: User | None) -> StatusChange | None:
     """Move the ticket to `new_status` on behalf of `by` (None: the developer)."""
     old_status = ticket.status
     if old_status == new_status:
@@ -42,14 +43,14 @@ def change_status(ticket: Ticket, new_status: str, by) -> StatusChange | None:
     return record_status_change(ticket, old_status, by)
 
 
-def add_note(ticket: Ticket, author, body: str) -> TicketMessage:
+def add_note(ticket: Ticket, author: User, body: str) -> TicketMessage:
     """An internal note: seen in the admin only, never by the developer."""
     return TicketMessage.objects.create(
         ticket=ticket, kind=TicketMessage.Kind.NOTE, author=author, body=normalise_newlines(body)
     )
 
 
-def send_reply(ticket: Ticket, author, body: str, *, base_url: str = "") -> TicketMessage:
+def send_reply(ticket: Ticket, author: User, body: str, *, base_url: str = "") -> TicketMessage:
     """Store support's reply and e-mail it to the developer once the transaction commits.
 
     `base_url` (scheme and host) makes the link to the developer's page absolute when SITE_URL

@@ -2,6 +2,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -207,7 +208,7 @@ class TicketMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on ticket {self.ticket_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Masked like the ticket's own fields, whoever writes the message.
         self.body, masked = redact_secrets(self.body)
         self.secrets_masked += masked
@@ -224,6 +225,6 @@ class TicketMessage(models.Model):
         return display_name(self.author) if self.author else "support"
 
 
-def display_name(user) -> str:
+def display_name(user: User | None) -> str:
     """How the desk names an engineer: full name when there is one, else the username."""
     return (user.get_full_name() or user.get_username()) if user else ""

@@ -79,12 +79,13 @@ def code_rates(now: datetime | None = None) -> list[CodeRate]:
     catalogue = get_catalogue()
     rates = [
         CodeRate(
-            code=row["error_code"],
+            code=code,
             last_hour=row["last_hour"],
             baseline=row["baseline"],
-            entry=catalogue.get(row["error_code"]),
+            entry=catalogue.get(code),
         )
         for row in rows
+        if (code := row["error_code"]) is not None
     ]
     return sorted(rates, key=lambda r: (not r.is_spike, -r.last_hour, r.code))
 

@@ -114,7 +114,7 @@ def _done_page(
     decoy: bool = False,
     answer_form: AnswerForm | None = None,
     status: int = 200,
-    **context,
+    **context: object,
 ) -> HttpResponse:
     entry = get_catalogue().get(ticket.error_code) if ticket.error_code is not None else None
     category = (
@@ -166,8 +166,9 @@ def _answer(request: HttpRequest, ticket: Ticket) -> HttpResponse:
         return redirect(f"{page_url}?answered=1#thread")  # a double submit: stored once
     if not form.is_valid():
         if "form_token" in form.errors:
-            form.data = form.data.copy()
-            form.data["form_token"] = new_form_token()
+            data = request.POST.copy()
+            data["form_token"] = new_form_token()
+            form.data = data
         return _done_page(request, ticket, answer_form=form)
     decision = ratelimit.hit(
         "support-answer",

@@ -112,7 +112,7 @@ def test_the_queue_reads_at_a_glance_at_1280px(page: Page, queue) -> None:
 
 @pytest.mark.parametrize("context_options", [DESKTOP], ids=["1280px"])
 def test_a_reply_from_the_admin_reaches_the_developers_page(page: Page, queue) -> None:
-    ticket = Ticket.objects.filter(status="new").first()
+    ticket = Ticket.objects.filter(status="new").earliest("created_at")
     sign_in(page, "grace", "correct horse")
     page.get_by_role("link", name=ticket.reference).click()
     expect(page.locator(".desk-paste")).to_contain_text("<script>alert(1)</script>")
