@@ -1,6 +1,6 @@
 """The diagnosis page, its JSON API and shared diagnoses (SPEC §5).
 
-The paste is diagnosed in memory by `errors.diagnosis` and never stored or logged: the request
+The paste is diagnosed in memory by `diagnose.engine` and never stored or logged: the request
 log line holds method, path and status only, and responses that show a paste are `no-store`.
 Should anything fail, Django's error report shows neither the posted paste nor the local variables
 of any frame beneath these views (`sensitive_post_parameters`, `sensitive_variables`).
@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from errors.diagnosis import (
+from diagnose.engine import (
     KIND_LABELS,
     MAX_INPUT_BYTES,
     Report,

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 
 from errors import markdown, mentions
 from errors.sources import Source, load_registry, read_sources
+from errors.traceids import TRACE_ID
 
 VERDICTS = ("yes", "no", "sometimes")
 # How a retryable code is retried; each strategy belongs to one verdict.
@@ -193,6 +194,20 @@ class Catalogue:
 
     def category_for_number(self, number: int) -> Category | None:
         return next((c for c in self.categories if c.holds(number)), None)
+
+    @property
+    def number_range(self) -> tuple[int, int]:
+        """The first and last number a code can have: the span of the categories (1000-5999)."""
+        firsts = [c.first_code for c in self.categories]
+        return min(firsts), max(firsts) + 999
+
+    def lookup(self, number: int | None) -> tuple[ErrorCode | None, Category | None]:
+        """The entry of `number`, and its category: the entry's, or the range an unknown number
+        falls in (None for both outside every category)."""
+        if number is None:
+            return None, None
+        entry = self.get(number)
+        return entry, entry.category if entry else self.category_for_number(number)
 
     def in_category(self, category: Category) -> tuple[ErrorCode, ...]:
         return tuple(e for e in self.codes if e.category is category)
@@ -399,7 +414,7 @@ def _check_example(
         problems.add(source.path, "example", "error.message must be a string")
     if ("retry_after" in error) != (status == 429):
         problems.add(source.path, "example", "error.retry_after belongs on 429 responses only")
-    if not re.fullmatch(r"[0-9a-f]{32}", str(envelope.get("trace_id", ""))):
+    if not TRACE_ID.fullmatch(str(envelope.get("trace_id", ""))):
         problems.add(source.path, "example", "trace_id must be 32 lower-case hex characters")
     return envelope
 

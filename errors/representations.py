@@ -3,8 +3,8 @@
 Shared by the JSON API, the per-code alternate formats and the command line; no HTTP in here.
 """
 
+from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS
 from errors.catalogue import Catalogue, Category, ErrorCode, Guide
-from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS
 
 
 def category_dict(category: Category) -> dict:

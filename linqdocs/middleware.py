@@ -8,24 +8,23 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 
-from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT, new_trace_id
+from errors.traceids import new_trace_id, read_trace_id
 from linqdocs import errorpages, health
 from linqdocs.requests import SiteRequest
 
 request_log = logging.getLogger("linqdocs.request")
 
-# An incoming X-Trace-ID (or the trace-id part of a W3C traceparent) from a proxy is kept when it
-# has the right shape, so one id follows a request through the load balancer and the app; anything
-# else is replaced, never echoed.
 LOGGED_PATH_LENGTH = 300
 
 
 def incoming_trace_id(request: HttpRequest) -> str | None:
-    candidate = request.headers.get("X-Trace-ID", "").strip().lower()
-    if not TRACE_ID.fullmatch(candidate):
-        parent = TRACEPARENT.fullmatch(request.headers.get("traceparent", "").strip().lower())
-        candidate = parent["trace_id"] if parent else ""
-    return candidate if candidate and candidate != INVALID_TRACE_ID else None
+    """An incoming X-Trace-ID (or the trace-id part of a W3C traceparent) from a proxy is kept
+    when it has the right shape, so one id follows a request through the load balancer and the
+    app; anything else is replaced, never echoed."""
+    headers = request.headers
+    return read_trace_id(headers.get("X-Trace-ID", "")) or read_trace_id(
+        headers.get("traceparent", "")
+    )
 
 
 class TraceIdMiddleware:

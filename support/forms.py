@@ -7,15 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from errors.traceids import INVALID_TRACE_ID, TRACE_ID, TRACEPARENT
+from diagnose.engine import MAX_INPUT_BYTES
+from errors.catalogue import get_catalogue
+from errors.traceids import INVALID_TRACE_ID, TRACE_ID, normalise_trace_id
 from support.models import Ticket
 
 MAX_DESCRIPTION_CHARS = 10_000
-MAX_ENVELOPE_BYTES = 64 * 1024
 MAX_TRACE_IDS = 20
-FIRST_CODE, LAST_CODE = 1000, 5999
 
-# A whole W3C traceparent header value: version-traceid-parentid-flags.
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 TRACE_ID_HELP = (
     "32 hexadecimal characters, e.g. 2eff5df5c6f688733c007523c4d61cd9. It is in the X-Trace-ID "
@@ -37,11 +36,9 @@ def parse_trace_ids(text: str) -> list[str]:
     """
     found: list[str] = []
     for item in re.split(r"[\s,;]+", text.strip()):
-        item = item.strip("\"'`").lower()
+        item = normalise_trace_id(item)
         if not item:
             continue
-        if match := TRACEPARENT.fullmatch(item):
-            item = match["trace_id"]
         if not TRACE_ID.fullmatch(item):
             shown = item if len(item) <= 48 else item[:45] + "…"
             raise ValidationError(
@@ -177,12 +174,13 @@ class SupportRequestForm(forms.Form):
                 code="error_code_not_number",
             )
         code = int(text)
-        if not FIRST_CODE <= code <= LAST_CODE:
+        first, last = get_catalogue().number_range
+        if not first <= code <= last:
             raise ValidationError(
                 "Linq error codes run from %(first)s to %(last)s, so %(code)s is not one. Is it "
                 "the HTTP status? That goes in the field below.",
                 code="error_code_out_of_range",
-                params={"first": FIRST_CODE, "last": LAST_CODE, "code": code},
+                params={"first": first, "last": last, "code": code},
             )
         return code
 
@@ -213,12 +211,12 @@ class SupportRequestForm(forms.Form):
     def clean_envelope(self) -> str:
         text = normalise_newlines(self.cleaned_data["envelope"])
         size = len(text.encode("utf-8"))
-        if size > MAX_ENVELOPE_BYTES:
+        if size > MAX_INPUT_BYTES:
             raise ValidationError(
-                "The pasted text is %(size)s KiB; the limit is 64 KiB. Keep the error response "
-                "and the lines around it.",
+                "The pasted text is %(size)s KiB; the limit is %(limit)s KiB. Keep the error "
+                "response and the lines around it.",
                 code="envelope_too_large",
-                params={"size": -(-size // 1024)},
+                params={"size": -(-size // 1024), "limit": MAX_INPUT_BYTES // 1024},
             )
         return text
 

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from diagnose.engine import MAX_INPUT_BYTES, Report, diagnose
 from diagnose.engine.redaction import redact_secrets
 from errors.catalogue import get_catalogue
-from errors.diagnosis import Report, diagnose, normalise_trace_id
-from support.forms import FIRST_CODE, LAST_CODE, MAX_ENVELOPE_BYTES, normalise_newlines
+from errors.traceids import read_trace_id
+from support.forms import normalise_newlines
 
 # `curl -v` shows the request line as "> POST /api/partner/v3/chats HTTP/2".
 REQUEST_LINE = re.compile(
@@ -145,9 +146,9 @@ def _initial_for(problems: list[Problem], *, when: str = "", endpoint: str = "")
 def from_query(params: Mapping[str, str]) -> Prefill:
     """`/support/new/?code=1007&trace_id=…&status=429`; values that do not fit are ignored."""
     problem = Problem(
-        code=_int(params.get("code"), FIRST_CODE, LAST_CODE),
+        code=_int(params.get("code"), *get_catalogue().number_range),
         http_status=_int(params.get("status"), 100, 599),
-        trace_id=normalise_trace_id(params.get("trace_id", ""))[0] or "",
+        trace_id=read_trace_id(params.get("trace_id", "")) or "",
     )
     if problem.code is not None and problem.http_status is None:
         entry = get_catalogue().get(problem.code)
@@ -206,5 +207,5 @@ def from_paste(text: str, *, now: datetime | None = None) -> Prefill:
         problems=problems,
         secrets_masked=masked,
         from_diagnosis=True,
-        paste_too_large=len(redacted.encode("utf-8")) > MAX_ENVELOPE_BYTES,
+        paste_too_large=len(redacted.encode("utf-8")) > MAX_INPUT_BYTES,
     )

@@ -5,7 +5,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from errors.diagnosis import diagnose
+from diagnose.engine import diagnose
 from support import notifications
 from support.models import Ticket, new_reference
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diagnose.engine import diagnose
 from diagnose.engine.redaction import (
     MASK,
     known_secrets,
@@ -16,7 +17,6 @@ from diagnose.engine.redaction import (
     redact_secrets,
     redact_with_positions,
 )
-from errors.diagnosis import diagnose
 
 NOW = datetime(2026, 11, 3, 14, 2, 37, tzinfo=UTC)
 TRACE = "2eff5df5c6f688733c007523c4d61cd9"

@@ -1,1 +1,39 @@
-"""The diagnosis of a paste: masking, parsing and the rules that turn it into findings."""
+"""The diagnosis engine: a paste in, a `Report` out. No HTTP, no templates, no storage.
+
+The page, the JSON API, the command line and the support form use only what is named here.
+"""
+
+from diagnose.engine.findings import FINDINGS, INPUT_FINDINGS, finding, oversized_report
+from diagnose.engine.limits import MAX_DEPTH, MAX_INPUT_BYTES
+from diagnose.engine.reader import diagnose, diagnose_bytes
+from diagnose.engine.results import (
+    INPUT_KINDS,
+    KIND_LABELS,
+    LEVELS,
+    CodeGroup,
+    Diagnosis,
+    Finding,
+    Report,
+    RetryTiming,
+)
+from diagnose.engine.sharing import shared_diagnosis
+
+__all__ = [
+    "FINDINGS",
+    "INPUT_FINDINGS",
+    "INPUT_KINDS",
+    "KIND_LABELS",
+    "LEVELS",
+    "MAX_DEPTH",
+    "MAX_INPUT_BYTES",
+    "CodeGroup",
+    "Diagnosis",
+    "Finding",
+    "Report",
+    "RetryTiming",
+    "diagnose",
+    "diagnose_bytes",
+    "finding",
+    "oversized_report",
+    "shared_diagnosis",
+]

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from errors.diagnosis import MAX_INPUT_BYTES, diagnose
-from tests.test_diagnosis import CASES, T1, TOKEN, envelope
+from diagnose.engine import MAX_INPUT_BYTES, diagnose
+from tests.diagnose.test_reader import CASES, T1, TOKEN, envelope
 
 
 def run(*args, stdin: str | None = None) -> str:

@@ -13,7 +13,7 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from errors.diagnosis import (
+from diagnose.engine import (
     KIND_LABELS,
     MAX_INPUT_BYTES,
     Diagnosis,

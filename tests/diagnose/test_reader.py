@@ -10,18 +10,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnose.engine.redaction import MASK, redact_secrets
-from errors.catalogue import BACKOFF_SCHEDULE, get_catalogue
-from errors.diagnosis import (
+from diagnose.engine import (
     FINDINGS,
     INPUT_KINDS,
     LEVELS,
     MAX_DEPTH,
     MAX_INPUT_BYTES,
     diagnose,
-    normalise_trace_id,
     shared_diagnosis,
 )
+from diagnose.engine.redaction import MASK, redact_secrets
+from diagnose.engine.values import explain_trace_id
+from errors.catalogue import BACKOFF_SCHEDULE, get_catalogue
 
 NOW = datetime(2026, 11, 3, 14, 2, 37, tzinfo=UTC)
 T1 = "2eff5df5c6f688733c007523c4d61cd9"
@@ -950,7 +950,7 @@ def test_share_params_ignore_unknown_findings():
     ],
 )
 def test_normalise_trace_id(raw, expected):
-    assert normalise_trace_id(raw)[0] == expected
+    assert explain_trace_id(raw)[0] == expected
 
 
 def test_batch_groups_by_code_with_every_trace_id():

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from diagnose import views
-from errors.diagnosis import FINDINGS, MAX_INPUT_BYTES, diagnose
-from tests.test_diagnosis import CASES, T1, T2, TOKEN, envelope
+from diagnose.engine import FINDINGS, MAX_INPUT_BYTES, diagnose
+from tests.diagnose.test_reader import CASES, T1, T2, TOKEN, envelope
 
 PAGE = "/diagnose/"
 API = "/api/diagnose/"
@@ -362,7 +362,8 @@ def test_an_error_report_never_shows_the_paste(view, settings, monkeypatch):
         raise RuntimeError("the diagnosis failed")
 
     monkeypatch.setattr(views, "diagnose", explode)
-    monkeypatch.setattr("errors.diagnosis.diagnose", explode)  # the API: beneath diagnose_bytes()
+    # The API: beneath diagnose_bytes().
+    monkeypatch.setattr("diagnose.engine.reader.diagnose", explode)
     factory = RequestFactory()
     if view == "page":
         request = factory.post(PAGE, {"envelope": TOKEN_PASTE})

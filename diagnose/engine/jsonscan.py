@@ -1,0 +1,277 @@
+"""A bounded, strict JSON scanner: every JSON object or array in a paste, located and parsed.
+
+JSON decisions (strict RFC 8259, which is what the Linq API sends):
+
+- Nesting is bounded at MAX_DEPTH by a small validating pass *before* `json` parses anything, so
+  no paste can make the parser recurse, hang or raise; a work budget caps adversarial text.
+- `NaN`, `Infinity`, single quotes, comments and trailing commas are not JSON: the problem says
+  where. Python's `json` would accept NaN and Infinity and then produce an answer that cannot be
+  written back as JSON.
+- Integers of more than 18 digits and floats that overflow are kept as `LargeNumber` (their digits
+  as text). They are never a valid code, status or retry_after, never turned into inf, and never
+  hit CPython's 4,300-digit conversion limit.
+- Duplicate keys: the last one wins, as in JavaScript's `JSON.parse` and Python's `json`, which
+  is what the client that logged the body saw.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, NoReturn
+
+from diagnose.engine.limits import MAX_DEPTH
+
+
+class LargeNumber(str):
+    """A JSON number too large to be any code, status or wait; kept as its digits."""
+
+
+def _parse_int(digits: str) -> int | LargeNumber:
+    return LargeNumber(digits) if len(digits.lstrip("-")) > 18 else int(digits)
+
+
+def _parse_float(digits: str) -> float | LargeNumber:
+    value = float(digits)
+    return value if math.isfinite(value) else LargeNumber(digits)
+
+
+_STRING_BODY = r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*'
+_STRING_PREFIX = re.compile(rf'"{_STRING_BODY}')
+# Strings and brackets only: enough to follow nesting, and everything else is skipped in C.
+# A string ends at its line end at the latest, as JSON strings cannot hold raw line breaks.
+_STRUCTURE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
+_CONSTANT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|(?P<constant>-?Infinity|NaN)')
+# Only where JSON can start: '{' before a name or '}', '[' before a value or ']'.
+_OPENERS = re.compile(r'\{(?=[ \t\n\r]*["}])|\[(?=[ \t\n\r]*[\[\]{"\-0-9tfnNI])')
+# Work bound for one paste, in string and bracket tokens walked: ample for any real paste (each
+# value is walked once), and it caps adversarial text that makes every bracket a new start.
+_SCAN_BUDGET = 200_000
+WHITESPACE = re.compile(r"[ \t\n\r]*")
+_BRACKET_RUNS = {"[": re.compile(r"(?:\[[ \t\n\r]*)+"), "{": re.compile(r"(?:\{[ \t\n\r]*)+")}
+
+
+class _Scan(NamedTuple):
+    value: Any = None
+    end: int | None = None  # just past the value, when it is valid JSON
+    error_at: int | None = None
+    problem: str = ""
+    too_deep: bool = False
+
+
+class _NonJsonConstant(Exception):
+    pass
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise _NonJsonConstant(name)
+
+
+_DECODER = json.JSONDecoder(
+    parse_int=_parse_int, parse_float=_parse_float, parse_constant=_reject_constant
+)
+
+
+def _decode(piece: str) -> tuple[Any, int]:
+    """Strict JSON of one value (raises ValueError); only ever given depth-bounded text."""
+    return _DECODER.raw_decode(piece)
+
+
+def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
+    """One pass over text[start:stop]: for each '{' or '[' outside strings, where its value ends
+    and how many levels it nests. A candidate starting at such a bracket sees exactly this
+    structure, so it needs no pass of its own."""
+    spans: dict[int, tuple[int, int]] = {}
+    stack: list[list[int]] = []  # [position, depth, deepest depth inside]
+
+    def close(end: int) -> None:
+        position, depth, deepest = stack.pop()
+        spans[position] = (end, deepest - depth + 1)
+        if stack and stack[-1][2] < deepest:
+            stack[-1][2] = deepest
+
+    for match in _STRUCTURE.finditer(text, start, stop):
+        char = text[match.start()]
+        if char in "[{":
+            depth = len(stack) + 1
+            stack.append([match.start(), depth, depth])
+        elif char != '"' and stack:
+            close(match.end())
+    while stack:
+        close(stop)
+    return spans
+
+
+def _scan_json(
+    text: str, start: int, stop: int, budget: list[int], span: tuple[int, int] | None = None
+) -> _Scan:
+    """Read the JSON value at text[start] ('{' or '['), bounding nesting before `json` runs.
+
+    The structure pass walks strings and brackets exactly as `json` does, so `json` can never
+    nest deeper than the depth seen here; it never recurses itself. `span` is that pass done
+    ahead by `_structure()`, when it is known and within the bound."""
+    if span is not None and span[1] <= MAX_DEPTH:
+        return _decode_at(text, start, span[0], stop)
+    depth = 0
+    end = stop
+    for match in _STRUCTURE.finditer(text, start, stop):
+        budget[0] -= 1
+        char = text[match.start()]
+        if char == '"':
+            continue
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _too_deep_or_invalid(text, start, match.start())
+        else:
+            depth -= 1
+            if depth == 0:
+                end = match.end()
+                break
+    return _decode_at(text, start, end, stop)
+
+
+def _decode_at(text: str, start: int, end: int, stop: int) -> _Scan:
+    piece = text[start:end]
+    try:
+        value, length = _decode(piece)
+    except _NonJsonConstant:
+        found = next(m for m in _CONSTANT.finditer(piece) if m["constant"])
+        return _Scan(error_at=start + found.start(), problem=f"{found['constant']} is not JSON")
+    except json.JSONDecodeError as exc:
+        at, problem = _describe_problem(text, start + exc.pos, stop, exc.msg)
+        return _Scan(error_at=at, problem=problem)
+    if _SURROGATE_ESCAPE.search(piece):
+        value = _clean(value)
+    return _Scan(value=value, end=start + length)
+
+
+def _too_deep_or_invalid(text: str, start: int, excess: int) -> _Scan:
+    """Nesting passed MAX_DEPTH at `excess`: too deep if the JSON is valid up to there."""
+    try:
+        _decode(text[start:excess])
+    except _NonJsonConstant:
+        pass
+    except json.JSONDecodeError as exc:
+        if text[start + exc.pos : excess].strip(" \t\n\r"):
+            at, problem = _describe_problem(text, start + exc.pos, excess, exc.msg)
+            return _Scan(error_at=at, problem=problem)
+    return _Scan(error_at=excess, problem="nested too deep", too_deep=True)
+
+
+def _describe_problem(text: str, at: int, stop: int, message: str) -> tuple[int, str]:
+    """Where exactly the JSON goes wrong, said for people."""
+    if message.startswith("Invalid control"):
+        if text[at] == "\n":
+            return at, "a string runs over the end of its line (a raw line break is not JSON)"
+        return at, "a control character inside a string must be escaped"
+    if message.startswith("Unterminated string"):
+        bad = _STRING_PREFIX.match(text, at, stop).end()
+        if bad < stop and text[bad] == "\\":
+            return bad, "invalid escape sequence in a string"
+        return bad, "a string is not closed before the end of the text (was it cut off?)"
+    if message.startswith("Invalid \\"):
+        return at, "invalid escape sequence in a string"
+    at = WHITESPACE.match(text, at, stop).end() if at < stop else at
+    if at >= stop:
+        return at, "the text ends before the JSON does (was it cut off?)"
+    char = text[at]
+    if char == "'":
+        return at, "single quotes are not JSON (is this a Python or JavaScript printout?)"
+    word = re.match(r"[A-Za-z_]+", text[at : min(stop, at + 20)])
+    if word and word.group() in ("True", "False", "None"):
+        return at, f"{word.group()} is Python, not JSON (JSON says true, false, null)"
+    if message.startswith("Illegal trailing comma"):  # Python 3.13+ points at the comma
+        return at, "a trailing comma is not JSON"
+    before = text[max(0, at - 200) : at].rstrip()
+    if char in "]}" and before.endswith(","):  # Python 3.12 points past it: step back to it
+        return at - (len(text[max(0, at - 200) : at]) - len(before)) - 1, (
+            "a trailing comma is not JSON"
+        )
+    expected = message[0].lower() + message[1:]
+    return at, f"{expected}, found {char!r}"
+
+
+@dataclass
+class JsonFound:
+    values: list[tuple[int, Any]] = field(default_factory=list)  # (offset, value)
+    problem: tuple[int, str] | None = None  # (offset, description) of the most promising failure
+    too_deep_at: int | None = None
+    progress: int = -1
+
+
+def _explain_first_bracket(
+    text: str, start: int, stop: int, found: JsonFound, budget: list[int]
+) -> None:
+    """No bracket could start JSON; say what is wrong with the first one ("{'a': 1}")."""
+    bracket = re.compile(r"[{\[]").search(text, start, stop)
+    if bracket is not None:
+        scan = _scan_json(text, bracket.start(), stop, budget)
+        if scan.end is None and not scan.too_deep:
+            found.problem = (scan.error_at, scan.problem)
+
+
+def find_json_values(text: str, start: int = 0, stop: int | None = None) -> JsonFound:
+    """Every JSON object or array in text[start:stop], left to right, none inside another."""
+    stop = len(text) if stop is None else stop
+    found = JsonFound()
+    budget = [_SCAN_BUDGET]
+    spans = _structure(text, start, stop)
+    pos = start
+    while True:
+        opener = _OPENERS.search(text, pos, stop)
+        if opener is None:
+            if not found.values and found.problem is None and found.too_deep_at is None:
+                _explain_first_bracket(text, start, stop, found, budget)
+            return found
+        at = opener.start()
+        if budget[0] <= 0:  # the work bound is reached: what was found so far stands
+            return found
+        scan = _scan_json(text, at, stop, budget, spans.get(at))
+        if scan.end is not None:
+            found.values.append((at, scan.value))
+            pos = scan.end
+        elif scan.too_deep:
+            if found.too_deep_at is None:
+                found.too_deep_at = scan.error_at
+            # Skip the rest of a run of brackets whole: a 64 KiB run of '[' then costs one
+            # regex step, not one scan per bracket.
+            run = _BRACKET_RUNS[text[scan.error_at]].match(text, scan.error_at, stop)
+            pos = max(scan.error_at + 1, run.end())
+        else:
+            # The candidate that got furthest is the JSON the developer meant; its problem is
+            # the one worth reporting (not the '[' of an "[INFO]" log prefix).
+            if scan.error_at - at > found.progress:
+                found.progress = scan.error_at - at
+                found.problem = (scan.error_at, scan.problem)
+            # Next, a value nested in the valid part (a complete envelope inside a cut-off log
+            # record); openers inside that part's strings cannot start anything useful.
+            pos = scan.error_at
+            for match in _STRUCTURE.finditer(text, at + 1, scan.error_at):
+                budget[0] -= 1
+                if text[match.start()] in "[{":
+                    pos = match.start()
+                    break
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Only a "\\udXXX" escape can put a surrogate into decoded JSON (the text itself has none left).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def clean_text(text: str) -> str:
+    """Valid Unicode (lone surrogates replaced), no byte-order mark, LF line ends."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _clean(value: Any) -> Any:
+    """Parsed JSON with valid Unicode everywhere (JSON's "\\ud800" decodes to a surrogate)."""
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, str) and not isinstance(value, LargeNumber) and _SURROGATE.search(value):
+        return clean_text(value)
+    return value

@@ -1,0 +1,244 @@
+"""What a diagnosis hands back: `Report` (the paste), `Diagnosis` (one error), `Finding`,
+`RetryTiming`. Frozen values, shaped for SPEC §5 by their `as_dict()`."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from errors.catalogue import Category, ErrorCode
+
+INPUT_KINDS = (
+    "envelope",
+    "error_object",
+    "http_response",
+    "batch",
+    "webhook",
+    "code",
+    "trace_id",
+    "message",
+    "legacy_v2",
+    "unrecognized",
+)
+# How each input kind is named to people ("You pasted …").
+KIND_LABELS = {
+    "envelope": "an error envelope",
+    "error_object": "the inner error object, without its envelope",
+    "http_response": "an HTTP response",
+    "batch": "several errors",
+    "webhook": "a webhook payload",
+    "code": "an error code",
+    "trace_id": "a trace id",
+    "message": "an error message without its code",
+    "legacy_v2": "an error of the legacy V2 API",
+    "unrecognized": "nothing that could be diagnosed",
+}
+LEVELS = ("error", "warning", "info")
+
+
+def segments(text: str) -> list[tuple[bool, str]]:
+    """`text` as (is_code, piece) pairs: messages mark code with backticks, as Markdown does.
+    Templates render the pieces escaped, so no pasted text ever becomes markup."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: plain text
+        return [(False, text)]
+    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces) if piece]
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%H:%M:%S UTC")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    level: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def segments(self) -> list[tuple[bool, str]]:
+        return segments(self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "level": self.level, "message": self.message}
+        if self.line is not None:
+            data["line"] = self.line
+            data["column"] = self.column
+        return data
+
+
+def by_level(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """The findings per level, most serious first; levels without any are left out."""
+    grouped = [(lvl, [f for f in findings if f.level == lvl]) for lvl in LEVELS]
+    return [(lvl, items) for lvl, items in grouped if items]
+
+
+@dataclass(frozen=True)
+class RetryTiming:
+    """The per-code verdict made concrete for this response."""
+
+    verdict: str | None  # yes / no / sometimes; None when the code is unknown
+    strategy: str | None  # errors.catalogue.STRATEGIES
+    advice: str
+    after_seconds: int | None = None
+    schedule_seconds: tuple[int, ...] | None = None
+    retry_at: datetime | None = None
+    counted_from: str | None = None  # "date" (the response's Date header) or "now"
+
+    @property
+    def summary(self) -> str:
+        """One sentence with the concrete timing, e.g. "Retry after 30 s, at 14:03:07 UTC."."""
+        if self.after_seconds is not None:
+            wait = (
+                f"a few seconds (about {self.after_seconds} s)"
+                if self.strategy == "delay" and self.after_seconds < 10
+                else f"{self.after_seconds} s"
+            )
+            text = f"Retry after {wait}"
+            if self.retry_at is not None:
+                text += f", at {format_time(self.retry_at)}"
+            return text + "."
+        if self.schedule_seconds:
+            steps = ", ".join(str(s) for s in self.schedule_seconds)
+            backoff = f"after {steps} s, adding random jitter to each wait; then give up"
+            if self.strategy == "retry_after":
+                return (
+                    "Wait the seconds the response's `Retry-After` header (or `error.retry_after`) "
+                    f"gives; without one, back off exponentially: retry {backoff}."
+                )
+            return f"Retry with exponential backoff: {backoff}."
+        if self.verdict == "no":
+            return "Do not retry as it is: change the request first."
+        return self.advice
+
+    @property
+    def summary_segments(self) -> list[tuple[bool, str]]:
+        return segments(self.summary)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "after_seconds": self.after_seconds,
+            "schedule_seconds": list(self.schedule_seconds) if self.schedule_seconds else None,
+        }
+
+
+def empty_observed(**values: object) -> dict[str, Any]:
+    return {"http_status": None, "status": None, "message": None, "retry_after": None, **values}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    code: int | None
+    known: bool
+    entry: ErrorCode | None
+    category: Category | None
+    observed: dict[str, Any]  # http_status, status, message, retry_after as seen in the paste
+    retry: RetryTiming
+    trace_id: str | None  # always a valid 32-hex id, or None
+    findings: tuple[Finding, ...]
+    url: str | None
+    support_url: str
+    source: str = "envelope"  # which kind of thing held this error
+    line: int | None = None  # where it starts in the paste
+    response_date: datetime | None = None  # the pasted Date header
+
+    @property
+    def message(self) -> str | None:
+        return self.entry.message if self.entry else None
+
+    @property
+    def http_status(self) -> int | None:
+        return self.entry.http_status if self.entry else None
+
+    def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
+        return by_level(self.findings)
+
+    def share_params(self) -> list[tuple[str, str]]:
+        """Query parameters that reproduce this diagnosis: ids and numbers, never pasted text."""
+        params = []
+        if self.code is not None:
+            params.append(("code", str(self.code)))
+        status = self.observed.get("http_status")
+        if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599:
+            params.append(("status", str(status)))
+        if self.trace_id:
+            params.append(("trace_id", self.trace_id))
+        if self.retry.strategy == "retry_after" and self.retry.after_seconds is not None:
+            params.append(("retry_after", str(self.retry.after_seconds)))
+        params.extend(("finding", f.id) for f in self.findings)
+        return params
+
+    @property
+    def share_query(self) -> str:
+        return urlencode(self.share_params())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "known": self.known,
+            "category": self.category.id if self.category else None,
+            "message": self.message,
+            "http_status": self.http_status,
+            "observed": dict(self.observed),
+            "retry": self.retry.as_dict(),
+            "trace_id": self.trace_id,
+            "findings": [f.as_dict() for f in self.findings],
+            "url": self.url,
+            "support_url": self.support_url,
+        }
+
+
+@dataclass(frozen=True)
+class CodeGroup:
+    """One line of a batch summary."""
+
+    code: int | None
+    entry: ErrorCode | None
+    count: int
+    trace_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    input_kind: str
+    findings: tuple[Finding, ...]
+    diagnoses: tuple[Diagnosis, ...]
+    redacted_text: str  # the paste with secrets masked ("" when it was too large to read)
+    status_code: int  # 200, or 400 for an empty paste, 413 past MAX_INPUT_BYTES
+    secrets_masked: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the JSON of SPEC §5."""
+        return {
+            "input_kind": self.input_kind,
+            "findings": [f.as_dict() for f in self.findings],
+            "diagnoses": [d.as_dict() for d in self.diagnoses],
+        }
+
+    def groups(self) -> list[CodeGroup]:
+        """Diagnoses grouped by code, most frequent first, with every trace id."""
+        order: dict[int | None, list[Diagnosis]] = {}
+        for item in self.diagnoses:
+            order.setdefault(item.code, []).append(item)
+        groups = [
+            CodeGroup(
+                code=code,
+                entry=items[0].entry,
+                count=len(items),
+                trace_ids=tuple(dict.fromkeys(d.trace_id for d in items if d.trace_id)),
+            )
+            for code, items in order.items()
+        ]
+        return sorted(groups, key=lambda g: (-g.count, g.code is None, g.code or 0))
+
+    def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
+        return by_level(self.findings)
+
+    @property
+    def diagnosed(self) -> bool:
+        """Something useful came out: a diagnosis, or a clear statement about the paste."""
+        return self.status_code == 200 and self.input_kind != "unrecognized"
