@@ -37,15 +37,6 @@ KIND_LABELS = {
 LEVELS = ("error", "warning", "info")
 
 
-def segments(text: str) -> list[tuple[bool, str]]:
-    """`text` as (is_code, piece) pairs: messages mark code with backticks, as Markdown does.
-    Templates render the pieces escaped, so no pasted text ever becomes markup."""
-    pieces = text.split("`")
-    if len(pieces) % 2 == 0:  # an unpaired backtick: plain text
-        return [(False, text)]
-    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces) if piece]
-
-
 def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%H:%M:%S UTC")
 
@@ -57,10 +48,6 @@ class Finding:
     message: str
     line: int | None = None
     column: int | None = None
-
-    @property
-    def segments(self) -> list[tuple[bool, str]]:
-        return segments(self.message)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "level": self.level, "message": self.message}
@@ -113,10 +100,6 @@ class RetryTiming:
         if self.verdict == "no":
             return "Do not retry as it is: change the request first."
         return self.advice
-
-    @property
-    def summary_segments(self) -> list[tuple[bool, str]]:
-        return segments(self.summary)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -58,7 +58,7 @@ def test_readable_diagnosis_of_a_file(paste_file):
     assert "1007  Rate limit exceeded" in output
     assert "yes — Retry after 30 s, at 14:03:07 UTC." in output
     assert "Counted from the response's Date header." in output
-    assert f"trace id:     {T1}" in output
+    assert f"Trace id              {T1}" in output
     assert f"/support/new/?code=1007&trace_id={T1}&status=429" in output
 
 
@@ -73,8 +73,8 @@ def test_findings_and_batch_summary():
 
 def test_base_url_prefixes_the_links():
     output = run("--base-url", "https://docs.example/", stdin="2004")
-    assert "read:         https://docs.example/errors/2004/" in output
-    assert "support:      https://docs.example/support/new/?code=2004" in output
+    assert "Read about 2004       https://docs.example/errors/2004/" in output
+    assert "Contact support       https://docs.example/support/new/?code=2004" in output
 
 
 def test_json_is_the_api_answer(paste_file):

@@ -10,20 +10,16 @@ file). Like the page and the API, it masks secrets first and writes nothing anyw
 import json
 import sys
 import textwrap
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from diagnose.engine import (
-    KIND_LABELS,
-    MAX_INPUT_BYTES,
-    Diagnosis,
-    Finding,
-    Report,
-    diagnose_bytes,
-)
+from diagnose.engine import MAX_INPUT_BYTES, Finding, Report, diagnose_bytes
+from diagnose.presentation import RETRY, DiagnosisView, present_report, segments
 
 UNUSABLE = 2
 WIDTH = 100
+LABEL_WIDTH = 22  # the longest label, "Share this diagnosis", and a space
 
 
 class Command(BaseCommand):
@@ -34,7 +30,7 @@ class Command(BaseCommand):
     requires_system_checks = []  # reading a paste needs no database; content errors still show
     stealth_options = ("stdin",)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file", nargs="?", default="-", help="the file to read; '-' or nothing reads stdin"
         )
@@ -47,7 +43,7 @@ class Command(BaseCommand):
             help="prefix for the printed links, e.g. https://linqdocs.example.com",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = diagnose_bytes(self.read(options["file"], options.get("stdin") or sys.stdin))
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
@@ -56,7 +52,7 @@ class Command(BaseCommand):
         if not report.diagnosed:
             raise CommandError("nothing could be diagnosed", returncode=UNUSABLE)
 
-    def read(self, name: str, stdin) -> bytes:
+    def read(self, name: str, stdin: TextIO) -> bytes:
         """At most one byte past the limit: enough to know the paste is too large."""
         if name == "-":
             if stdin.isatty():
@@ -75,82 +71,58 @@ class Command(BaseCommand):
     # --- Text ---------------------------------------------------------------------------------
 
     def render(self, report: Report, base_url: str) -> str:
+        """The page's diagnosis as text: the same views (`diagnose.presentation`), in columns."""
         style = self.style
-        count = len(report.diagnoses)
-        head = f"Diagnosis: {KIND_LABELS[report.input_kind]}"
-        if count > 1:
-            head += (
-                f" ({count} possible codes)" if report.input_kind == "message" else f" ({count})"
-            )
+        view = present_report(report)
+        head = f"Diagnosis: {view.kind_label}"
+        if view.count_note:
+            head += f" {view.count_note}"
         lines = [style.MIGRATE_HEADING(head), ""]
-        for finding in report.findings:
+        for finding in view.findings:
             lines += self.finding(finding, indent="")
-        if report.findings:
+        if view.findings:
             lines.append("")
-        if count > 1 and report.input_kind != "message":
+        if view.advice:
+            lines += [*textwrap.wrap(plain(view.advice), WIDTH), ""]
+        if view.groups:
             lines.append(style.MIGRATE_HEADING("Summary by code"))
-            for group in report.groups():
+            for group in view.groups:
                 label = str(group.code) if group.code is not None else "no code"
                 message = group.entry.message if group.entry else "not in the catalogue"
                 traces = ", ".join(group.trace_ids) or "no trace id"
                 lines.append(f"  {label:>6} x{group.count}  {message}  ({traces})")
             lines.append("")
-        for diagnosis in report.diagnoses:
-            lines += self.diagnosis(diagnosis, base_url)
+        for card in view.diagnoses:
+            lines += self.diagnosis(card, base_url)
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
-    def diagnosis(self, diagnosis: Diagnosis, base_url: str) -> list[str]:
+    def diagnosis(self, card: DiagnosisView, base_url: str) -> list[str]:
         style = self.style
-        if diagnosis.known:
-            title = f"{diagnosis.code}  {diagnosis.message}"
-        elif diagnosis.code is not None:
-            title = f"{diagnosis.code}  unknown code"
-        else:
-            title = "trace id" if diagnosis.source == "trace_id" else "no error code"
-        if diagnosis.line and diagnosis.line > 1:
-            title += f"  (line {diagnosis.line})"
+        title = card.title_text
+        if card.title_code is not None:
+            title = f"{card.title_code}  {title}"
+        if card.line:
+            title += f"  (line {card.line})"
         lines = [style.HTTP_INFO(title)]
-        facts = []
-        if diagnosis.known:
-            entry = diagnosis.entry
-            facts.append(
-                (
-                    "documented",
-                    f"HTTP {entry.http_status} {entry.reason_phrase} · "
-                    f"{entry.category.id} {entry.category.name}",
+        for fact in card.facts:
+            value = plain(fact.text)
+            if fact.key == RETRY:
+                verdict = card.diagnosis.retry.verdict
+                painted = {"yes": style.SUCCESS("yes"), "no": style.ERROR("no")}.get(
+                    verdict or "", style.WARNING(verdict or "unknown")
                 )
-            )
-        elif diagnosis.category:
-            facts.append(("category", f"{diagnosis.category.id} {diagnosis.category.name}"))
-        observed = diagnosis.observed
-        if observed["http_status"] is not None:
-            facts.append(("HTTP seen", str(observed["http_status"])))
-        if observed["message"] is not None and observed["message"] != diagnosis.message:
-            facts.append(("message seen", json.dumps(observed["message"], ensure_ascii=False)))
-        if diagnosis.code is not None or diagnosis.source != "trace_id":
-            retry = diagnosis.retry
-            verdict = {"yes": style.SUCCESS("yes"), "no": style.ERROR("no")}.get(
-                retry.verdict, style.WARNING(retry.verdict or "unknown")
-            )
-            when = retry.summary
-            if retry.retry_at is not None:
-                when += (
-                    " Counted from the response's Date header."
-                    if retry.counted_from == "date"
-                    else " Counted from now: paste the Date header for the exact time."
-                )
-            facts.append(("retry", f"{verdict} — {when}"))
-        facts.append(("trace id", diagnosis.trace_id or "none in the paste"))
-        if diagnosis.known:
-            facts.append(("change", diagnosis.entry.troubleshooting))
-        for label, value in facts:
-            lines += self.wrapped(f"{label + ':':<14}", value, indent=" " * 16)
-        for finding in diagnosis.findings:
-            lines += self.finding(finding, indent="  ")
-        if diagnosis.url:
-            lines.append(f"  {'read:':<14}{base_url}{diagnosis.url}")
-        lines.append(f"  {'support:':<14}{base_url}{diagnosis.support_url}")
+                lines += self.wrapped(fact.label, f"{painted} — {value}")
+                for note in (card.retry_note, card.retry_advice):  # the page's lines below it
+                    lines += self.wrapped("", plain(note)) if note else []
+                continue
+            lines += self.wrapped(fact.label, value)
+        for _, findings in card.findings_by_level:
+            for finding in findings:
+                lines += self.finding(finding, indent="  ")
+        for link in (card.read, card.support, card.share):
+            if link is not None:
+                lines += self.wrapped(link.label, base_url + link.url)
         return lines
 
     def finding(self, finding: Finding, indent: str) -> list[str]:
@@ -167,6 +139,17 @@ class Command(BaseCommand):
         )
         return [label, *body]
 
-    def wrapped(self, label: str, value: str, indent: str) -> list[str]:
-        lines = textwrap.wrap(value, WIDTH - len(indent)) or [""]
-        return [f"  {label}{lines[0]}", *(indent + line for line in lines[1:])]
+    def wrapped(self, label: str, value: str) -> list[str]:
+        """`  Label               value`, the value wrapped in its column."""
+        width = WIDTH - LABEL_WIDTH - 2
+        lines = textwrap.wrap(value, width, break_long_words=False, break_on_hyphens=False)
+        lines = lines or [""]
+        return [
+            f"  {label:<{LABEL_WIDTH}}{lines[0]}",
+            *(" " * (LABEL_WIDTH + 2) + line for line in lines[1:]),
+        ]
+
+
+def plain(text: str) -> str:
+    """A presented text for the terminal: its backtick-marked code pieces as plain text."""
+    return "".join(piece for _, piece in segments(text))

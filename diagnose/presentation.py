@@ -1,0 +1,175 @@
+"""What a diagnosis shows, decided once for the page, the htmx fragment and the terminal.
+
+The templates (`diagnose/page.html`, `diagnose/_diagnosis.html`) and the `diagnose` command
+render these views; neither decides on its own which facts appear, in which order, under which
+label, or what the retry timing says. Texts mark code with backticks (see `segments`): the
+templates render those pieces as `<code>`, the terminal prints them as they are.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from diagnose.engine import KIND_LABELS, CodeGroup, Diagnosis, Finding, Report
+
+# Facts in the order they are shown; `key` lets a template render one richly (a badge, a link).
+DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, TRACE_ID, CHANGE = (
+    "documented",
+    "category",
+    "http_status",
+    "message",
+    "retry",
+    "trace_id",
+    "change",
+)
+
+
+def segments(text: str) -> list[tuple[bool, str]]:
+    """`text` as (is_code, piece) pairs: texts mark code with backticks, as Markdown does.
+    An unpaired backtick leaves the whole text plain."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:
+        return [(False, text)]
+    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces) if piece]
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    text: str  # the fact as plain text (backticks mark code)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DiagnosisView:
+    diagnosis: Diagnosis
+    title_code: int | None  # the code in the title, when there is one
+    title_text: str  # beside it: "Rate limit exceeded", "Unknown code"; or "Trace id", …
+    line: int | None  # where the error starts in the paste, shown when past the first line
+    facts: tuple[Fact, ...]
+    retry_note: str | None  # what the clock time is counted from
+    retry_advice: str | None  # the code's own advice, when the timing sentence does not say it
+    findings_by_level: list[tuple[str, list[Finding]]]
+    read: Link | None
+    support: Link
+    share: Link | None  # None for a diagnosis that is itself a shared one
+
+    def fact(self, key: str) -> Fact | None:
+        return next((f for f in self.facts if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: Report
+    kind_label: str  # "an HTTP response"
+    count_note: str  # "(3)" after the kind for several errors, "" for one
+    ambiguous: bool  # a message that fits several codes equally well
+    findings: tuple[Finding, ...]  # about the paste as a whole, most serious first
+    advice: str | None  # what to paste to learn more
+    groups: list[CodeGroup]  # the summary by code; empty unless several codes were diagnosed
+    diagnoses: tuple[DiagnosisView, ...]
+
+
+def present_report(report: Report) -> ReportView:
+    count = len(report.diagnoses)
+    several_meanings = report.input_kind == "message" and count > 1
+    if several_meanings:
+        count_note = f"({count} possible codes)"
+    else:
+        count_note = f"({count})" if count > 1 else ""
+    if several_meanings:
+        advice = (
+            f"The text fits {count} codes equally well. The `code` in the full response decides "
+            "which one it is: paste the whole response body if you have it."
+        )
+    elif report.input_kind in ("code", "message"):
+        advice = (
+            "This is what the code means in general. Paste the whole response to also check its "
+            "fields, its trace id and the exact time to retry."
+        )
+    else:
+        advice = None
+    return ReportView(
+        report=report,
+        kind_label=KIND_LABELS.get(report.input_kind, ""),
+        count_note=count_note,
+        ambiguous=several_meanings,
+        findings=tuple(f for _, group in report.findings_by_level() for f in group),
+        advice=advice,
+        groups=report.groups() if count > 1 and not several_meanings else [],
+        diagnoses=tuple(present_diagnosis(d) for d in report.diagnoses),
+    )
+
+
+def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> DiagnosisView:
+    entry, category, retry = diagnosis.entry, diagnosis.category, diagnosis.retry
+    if entry is not None:
+        title = entry.message
+    elif diagnosis.code is not None:
+        title = "Unknown code"
+    else:
+        title = "Trace id" if diagnosis.source == "trace_id" else "No error code"
+    facts = []
+    if entry is not None:
+        facts.append(
+            Fact(
+                DOCUMENTED,
+                "Documented",
+                f"HTTP {entry.http_status} {entry.reason_phrase} · "
+                f"{entry.category.id} {entry.category.name}",
+            )
+        )
+    elif category is not None:
+        facts.append(
+            Fact(
+                CATEGORY,
+                "Category",
+                f"{category.id} {category.name} (default: {category.default_retry_text})",
+            )
+        )
+    observed = diagnosis.observed
+    if observed["http_status"] is not None:
+        facts.append(Fact(HTTP_STATUS, "HTTP status seen", str(observed["http_status"])))
+    if observed["message"] is not None and observed["message"] != diagnosis.message:
+        facts.append(Fact(MESSAGE, "Message seen", str(observed["message"])))
+    shows_retry = diagnosis.code is not None or diagnosis.source != "trace_id"
+    if shows_retry:
+        facts.append(Fact(RETRY, "Retry?", retry.summary))
+    if diagnosis.trace_id:
+        facts.append(Fact(TRACE_ID, "Trace id", diagnosis.trace_id))
+    else:
+        facts.append(Fact(TRACE_ID, "Trace id", "none" if shared else "none in the paste"))
+    if entry is not None:
+        facts.append(Fact(CHANGE, "What to change", entry.troubleshooting))
+    retry_note = None
+    if shows_retry and retry.retry_at is not None:
+        retry_note = (
+            "Counted from the response's `Date` header."
+            if retry.counted_from == "date"
+            else "Counted from now: paste the `Date` header for the exact time."
+        )
+    share_url = f"{reverse('diagnose:shared')}?{urlencode(diagnosis.share_params())}"
+    return DiagnosisView(
+        diagnosis=diagnosis,
+        title_code=diagnosis.code,
+        title_text=title,
+        line=diagnosis.line if diagnosis.line and diagnosis.line > 1 else None,
+        facts=tuple(facts),
+        retry_note=retry_note,
+        retry_advice=(
+            retry.advice
+            if shows_retry and entry is not None and retry.advice != retry.summary
+            else None
+        ),
+        findings_by_level=diagnosis.findings_by_level(),
+        read=Link(f"Read about {entry.code}", diagnosis.url) if entry and diagnosis.url else None,
+        support=Link("Contact support", diagnosis.support_url),
+        share=None if shared else Link("Share this diagnosis", share_url),
+    )

@@ -1,0 +1,24 @@
+"""`{{ text|code_segments }}`: a diagnosis text with its backtick-marked pieces as `<code>`.
+
+Every piece is escaped by `format_html`, so pasted text quoted in a finding never becomes markup.
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from diagnose.presentation import segments
+
+register = template.Library()
+
+
+@register.filter
+def code_segments(text: str) -> SafeString:
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<code>{}</code>", piece) if is_code else piece,)
+            for is_code, piece in segments(str(text))
+        ),
+    )

@@ -1,0 +1,119 @@
+"""One presentation of a diagnosis: the page, the htmx fragment and the terminal show the same
+facts, under the same labels, in the same order, because all three render diagnose.presentation."""
+
+import contextlib
+import io
+import re
+from html import unescape
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from diagnose.engine import diagnose, shared_diagnosis
+from diagnose.presentation import (
+    CHANGE,
+    DOCUMENTED,
+    HTTP_STATUS,
+    MESSAGE,
+    RETRY,
+    TRACE_ID,
+    present_diagnosis,
+    present_report,
+    segments,
+)
+from tests.diagnose.test_reader import CASES, NOW, T1, envelope
+
+CURL_429 = (
+    "HTTP/1.1 429 Too Many Requests\n"
+    "Date: Tue, 03 Nov 2026 14:02:37 GMT\n"
+    "Retry-After: 30\n\n" + envelope(retry_after=30)
+)
+
+
+def terminal(paste: str) -> str:
+    out = io.StringIO()
+    options = {"stdout": out, "stderr": io.StringIO(), "no_color": True}
+    # Exit status 2 when nothing was diagnosed: the text is written all the same.
+    with contextlib.suppress(CommandError):
+        call_command("diagnose", stdin=io.StringIO(paste), **options)
+    return out.getvalue()
+
+
+def page_text(paste: str, **headers: str) -> str:
+    html = Client().post("/diagnose/", {"envelope": paste}, **headers).content.decode()
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_facts_of_a_known_code_in_order():
+    card = present_report(diagnose(CURL_429, now=NOW)).diagnoses[0]
+    assert [f.key for f in card.facts] == [DOCUMENTED, HTTP_STATUS, RETRY, TRACE_ID, CHANGE]
+    assert [f.label for f in card.facts] == [
+        "Documented",
+        "HTTP status seen",
+        "Retry?",
+        "Trace id",
+        "What to change",
+    ]
+    assert card.fact(RETRY).text == "Retry after 30 s, at 14:03:07 UTC."
+    assert card.retry_note == "Counted from the response's `Date` header."
+    assert (card.title_code, card.title_text) == (1007, "Rate limit exceeded")
+    assert card.read.url == "/errors/1007/"
+    assert card.share.url.startswith("/diagnose/shared/?code=1007&status=429")
+
+
+def test_a_message_seen_only_when_it_differs():
+    same = present_diagnosis(diagnose(envelope(), now=NOW).diagnoses[0])
+    other = present_diagnosis(diagnose(envelope(message="Slow down"), now=NOW).diagnoses[0])
+    assert same.fact(MESSAGE) is None
+    assert other.fact(MESSAGE).text == "Slow down"
+
+
+def test_a_trace_id_alone_has_no_retry_fact():
+    card = present_report(diagnose(T1, now=NOW)).diagnoses[0]
+    assert [f.key for f in card.facts] == [TRACE_ID]
+    assert (card.title_code, card.title_text) == (None, "Trace id")
+
+
+def test_a_shared_diagnosis_has_no_share_link_and_says_none_plainly():
+    card = present_diagnosis(shared_diagnosis({"code": "2004"}), shared=True)
+    assert card.share is None
+    assert card.fact(TRACE_ID).text == "none"
+
+
+def test_report_counts_and_advice():
+    batch = present_report(diagnose(CASES["NDJSON"].paste, now=NOW))
+    assert batch.count_note == "(3)" and batch.groups and batch.advice is None
+    code = present_report(diagnose("2004", now=NOW))
+    assert code.count_note == "" and not code.groups
+    assert code.advice.startswith("This is what the code means in general.")
+
+
+def test_segments():
+    assert segments("Read `error.code` first") == [
+        (False, "Read "),
+        (True, "error.code"),
+        (False, " first"),
+    ]
+    assert segments("an `unpaired backtick") == [(False, "an `unpaired backtick")]
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_page_fragment_and_terminal_show_the_same_facts_in_the_same_order(case):
+    view = present_report(diagnose(case.paste))
+    outputs = {
+        "page": page_text(case.paste),
+        "fragment": page_text(case.paste, HTTP_HX_REQUEST="true"),
+        "terminal": terminal(case.paste),
+    }
+    for name, text in outputs.items():
+        assert view.kind_label in text, name
+        position = 0
+        for card in view.diagnoses:
+            for fact in card.facts:
+                found = text.find(fact.label, position)
+                assert found >= 0, (name, fact.label)
+                position = found + len(fact.label)
+            for _, findings in card.findings_by_level:
+                for finding in findings:
+                    assert finding.id in text, (name, finding.id)
