@@ -11,7 +11,21 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from diagnose.engine import KIND_LABELS, CodeGroup, Diagnosis, Finding, Report
+from diagnose.engine import CodeGroup, Diagnosis, Finding, Report
+
+# How each input kind is named to people ("You pasted …").
+KIND_LABELS = {
+    "envelope": "an error envelope",
+    "error_object": "the inner error object, without its envelope",
+    "http_response": "an HTTP response",
+    "batch": "several errors",
+    "webhook": "a webhook payload",
+    "code": "an error code",
+    "trace_id": "a trace id",
+    "message": "an error message without its code",
+    "legacy_v2": "an error of the legacy V2 API",
+    "unrecognized": "nothing that could be diagnosed",
+}
 
 # Facts in the order they are shown; `key` lets a template render one richly (a badge, a link).
 DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, TRACE_ID, CHANGE = (
@@ -61,8 +75,9 @@ class DiagnosisView:
     support: Link
     share: Link | None  # None for a diagnosis that is itself a shared one
 
-    def fact(self, key: str) -> Fact | None:
-        return next((f for f in self.facts if f.key == key), None)
+    def fact_text(self, key: str) -> str | None:
+        """The text of the fact `key`, or None when it is not shown."""
+        return next((f.text for f in self.facts if f.key == key), None)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from diagnose.engine import (
 from diagnose.examples import examples
 from diagnose.presentation import present_diagnosis, present_report
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
+from linqdocs.requests import SiteRequest
 
 
 def _read_paste(request: HttpRequest) -> str | None:
@@ -39,7 +40,7 @@ def _read_paste(request: HttpRequest) -> str | None:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("envelope")
 @sensitive_variables()
-def page(request: HttpRequest) -> HttpResponse:
+def page(request: SiteRequest) -> HttpResponse:
     """GET: the paste form (`?example=<slug>` fills it). POST: the diagnosis, as a fragment
     for htmx and as the whole page otherwise; always 200 so that htmx swaps it in."""
     now = timezone.now()

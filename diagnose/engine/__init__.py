@@ -8,7 +8,6 @@ from diagnose.engine.limits import MAX_DEPTH, MAX_INPUT_BYTES
 from diagnose.engine.reader import diagnose, diagnose_bytes
 from diagnose.engine.results import (
     INPUT_KINDS,
-    KIND_LABELS,
     LEVELS,
     CodeGroup,
     Diagnosis,
@@ -22,7 +21,6 @@ __all__ = [
     "FINDINGS",
     "INPUT_FINDINGS",
     "INPUT_KINDS",
-    "KIND_LABELS",
     "LEVELS",
     "MAX_DEPTH",
     "MAX_INPUT_BYTES",

@@ -51,12 +51,32 @@ WHITESPACE = re.compile(r"[ \t\n\r]*")
 _BRACKET_RUNS = {"[": re.compile(r"(?:\[[ \t\n\r]*)+"), "{": re.compile(r"(?:\{[ \t\n\r]*)+")}
 
 
-class _Scan(NamedTuple):
-    value: Any = None
-    end: int | None = None  # just past the value, when it is valid JSON
-    error_at: int | None = None
-    problem: str = ""
+class _Value(NamedTuple):
+    value: Any
+    end: int  # just past the value
+
+
+class _Failure(NamedTuple):
+    error_at: int
+    problem: str
     too_deep: bool = False
+
+
+type _Scan = _Value | _Failure
+
+
+class _Budget:
+    """The tokens a paste's candidates may still walk (see _SCAN_BUDGET)."""
+
+    def __init__(self) -> None:
+        self.left = _SCAN_BUDGET
+
+    def spend(self) -> None:
+        self.left -= 1
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
 
 
 class _NonJsonConstant(Exception):
@@ -103,7 +123,7 @@ def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
 
 
 def _scan_json(
-    text: str, start: int, stop: int, budget: list[int], span: tuple[int, int] | None = None
+    text: str, start: int, stop: int, budget: _Budget, span: tuple[int, int] | None = None
 ) -> _Scan:
     """Read the JSON value at text[start] ('{' or '['), bounding nesting before `json` runs.
 
@@ -115,7 +135,7 @@ def _scan_json(
     depth = 0
     end = stop
     for match in _STRUCTURE.finditer(text, start, stop):
-        budget[0] -= 1
+        budget.spend()
         char = text[match.start()]
         if char == '"':
             continue
@@ -137,13 +157,12 @@ def _decode_at(text: str, start: int, end: int, stop: int) -> _Scan:
         value, length = _decode(piece)
     except _NonJsonConstant:
         found = next(m for m in _CONSTANT.finditer(piece) if m["constant"])
-        return _Scan(error_at=start + found.start(), problem=f"{found['constant']} is not JSON")
+        return _Failure(start + found.start(), f"{found['constant']} is not JSON")
     except json.JSONDecodeError as exc:
-        at, problem = _describe_problem(text, start + exc.pos, stop, exc.msg)
-        return _Scan(error_at=at, problem=problem)
+        return _Failure(*_describe_problem(text, start + exc.pos, stop, exc.msg))
     if _SURROGATE_ESCAPE.search(piece):
         value = _clean(value)
-    return _Scan(value=value, end=start + length)
+    return _Value(value, start + length)
 
 
 def _too_deep_or_invalid(text: str, start: int, excess: int) -> _Scan:
@@ -154,9 +173,8 @@ def _too_deep_or_invalid(text: str, start: int, excess: int) -> _Scan:
         pass
     except json.JSONDecodeError as exc:
         if text[start + exc.pos : excess].strip(" \t\n\r"):
-            at, problem = _describe_problem(text, start + exc.pos, excess, exc.msg)
-            return _Scan(error_at=at, problem=problem)
-    return _Scan(error_at=excess, problem="nested too deep", too_deep=True)
+            return _Failure(*_describe_problem(text, start + exc.pos, excess, exc.msg))
+    return _Failure(excess, "nested too deep", too_deep=True)
 
 
 def _describe_problem(text: str, at: int, stop: int, message: str) -> tuple[int, str]:
@@ -166,13 +184,15 @@ def _describe_problem(text: str, at: int, stop: int, message: str) -> tuple[int,
             return at, "a string runs over the end of its line (a raw line break is not JSON)"
         return at, "a control character inside a string must be escaped"
     if message.startswith("Unterminated string"):
-        bad = _STRING_PREFIX.match(text, at, stop).end()
+        string = _STRING_PREFIX.match(text, at, stop)
+        bad = string.end() if string else at
         if bad < stop and text[bad] == "\\":
             return bad, "invalid escape sequence in a string"
         return bad, "a string is not closed before the end of the text (was it cut off?)"
     if message.startswith("Invalid \\"):
         return at, "invalid escape sequence in a string"
-    at = WHITESPACE.match(text, at, stop).end() if at < stop else at
+    blank = WHITESPACE.match(text, at, stop) if at < stop else None
+    at = blank.end() if blank else at
     if at >= stop:
         return at, "the text ends before the JSON does (was it cut off?)"
     char = text[at]
@@ -200,35 +220,37 @@ class JsonFound:
     progress: int = -1
 
 
-def _explain_first_bracket(
-    text: str, start: int, stop: int, found: JsonFound, budget: list[int]
-) -> None:
-    """No bracket could start JSON; say what is wrong with the first one ("{'a': 1}")."""
+def _first_bracket_problem(
+    text: str, start: int, stop: int, budget: _Budget
+) -> tuple[int, str] | None:
+    """No bracket could start JSON; what is wrong with the first one ("{'a': 1}")."""
     bracket = re.compile(r"[{\[]").search(text, start, stop)
-    if bracket is not None:
-        scan = _scan_json(text, bracket.start(), stop, budget)
-        if scan.end is None and not scan.too_deep:
-            found.problem = (scan.error_at, scan.problem)
+    if bracket is None:
+        return None
+    scan = _scan_json(text, bracket.start(), stop, budget)
+    if isinstance(scan, _Failure) and not scan.too_deep:
+        return scan.error_at, scan.problem
+    return None
 
 
 def find_json_values(text: str, start: int = 0, stop: int | None = None) -> JsonFound:
     """Every JSON object or array in text[start:stop], left to right, none inside another."""
     stop = len(text) if stop is None else stop
     found = JsonFound()
-    budget = [_SCAN_BUDGET]
+    budget = _Budget()
     spans = _structure(text, start, stop)
     pos = start
     while True:
         opener = _OPENERS.search(text, pos, stop)
         if opener is None:
             if not found.values and found.problem is None and found.too_deep_at is None:
-                _explain_first_bracket(text, start, stop, found, budget)
+                found.problem = _first_bracket_problem(text, start, stop, budget)
             return found
         at = opener.start()
-        if budget[0] <= 0:  # the work bound is reached: what was found so far stands
+        if budget.spent:  # the work bound is reached: what was found so far stands
             return found
         scan = _scan_json(text, at, stop, budget, spans.get(at))
-        if scan.end is not None:
+        if isinstance(scan, _Value):
             found.values.append((at, scan.value))
             pos = scan.end
         elif scan.too_deep:
@@ -237,7 +259,7 @@ def find_json_values(text: str, start: int = 0, stop: int | None = None) -> Json
             # Skip the rest of a run of brackets whole: a 64 KiB run of '[' then costs one
             # regex step, not one scan per bracket.
             run = _BRACKET_RUNS[text[scan.error_at]].match(text, scan.error_at, stop)
-            pos = max(scan.error_at + 1, run.end())
+            pos = max(scan.error_at + 1, run.end() if run else 0)
         else:
             # The candidate that got furthest is the JSON the developer meant; its problem is
             # the one worth reporting (not the '[' of an "[INFO]" log prefix).
@@ -248,7 +270,7 @@ def find_json_values(text: str, start: int = 0, stop: int | None = None) -> Json
             # record); openers inside that part's strings cannot start anything useful.
             pos = scan.error_at
             for match in _STRUCTURE.finditer(text, at + 1, scan.error_at):
-                budget[0] -= 1
+                budget.spend()
                 if text[match.start()] in "[{":
                     pos = match.start()
                     break

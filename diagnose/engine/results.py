@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from errors.catalogue import Category, ErrorCode
 
@@ -21,19 +20,6 @@ INPUT_KINDS = (
     "legacy_v2",
     "unrecognized",
 )
-# How each input kind is named to people ("You pasted …").
-KIND_LABELS = {
-    "envelope": "an error envelope",
-    "error_object": "the inner error object, without its envelope",
-    "http_response": "an HTTP response",
-    "batch": "several errors",
-    "webhook": "a webhook payload",
-    "code": "an error code",
-    "trace_id": "a trace id",
-    "message": "an error message without its code",
-    "legacy_v2": "an error of the legacy V2 API",
-    "unrecognized": "nothing that could be diagnosed",
-}
 LEVELS = ("error", "warning", "info")
 
 
@@ -154,10 +140,6 @@ class Diagnosis:
             params.append(("retry_after", str(self.retry.after_seconds)))
         params.extend(("finding", f.id) for f in self.findings)
         return params
-
-    @property
-    def share_query(self) -> str:
-        return urlencode(self.share_params())
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -7,7 +7,7 @@ import math
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeIs
 
 from diagnose.engine.jsonscan import LargeNumber
 from errors.catalogue import Catalogue, ErrorCode, normalise_message
@@ -16,7 +16,8 @@ from errors.traceids import INVALID_TRACE_ID, TRACE_ID, normalise_trace_id
 MISSING: Any = object()  # a key that is not there at all (None is a pasted null)
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: object) -> TypeIs[int]:
+    """A JSON integer: an int that is not a bool."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -164,8 +165,9 @@ def match_message(
     if exact:
         return exact, "exact"
     for variant, code in _MESSAGE_VARIANTS.items():
-        if re.match(rf"{re.escape(variant)}\b", wanted) and catalogue.get(code):
-            return [catalogue.get(code)], "variant"
+        entry = catalogue.get(code)
+        if entry is not None and re.match(rf"{re.escape(variant)}\b", wanted):
+            return [entry], "variant"
     prefixed = [
         (entry, message)
         for entry, message in messages

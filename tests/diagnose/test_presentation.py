@@ -10,11 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from diagnose.engine import diagnose, shared_diagnosis
+from diagnose.engine import INPUT_KINDS, diagnose, shared_diagnosis
 from diagnose.presentation import (
     CHANGE,
     DOCUMENTED,
     HTTP_STATUS,
+    KIND_LABELS,
     MESSAGE,
     RETRY,
     TRACE_ID,
@@ -40,8 +41,8 @@ def terminal(paste: str) -> str:
     return out.getvalue()
 
 
-def page_text(paste: str, **headers: str) -> str:
-    html = Client().post("/diagnose/", {"envelope": paste}, **headers).content.decode()
+def page_text(paste: str, headers: dict[str, str] | None = None) -> str:
+    html = Client(headers=headers).post("/diagnose/", {"envelope": paste}).content.decode()
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
@@ -55,18 +56,20 @@ def test_facts_of_a_known_code_in_order():
         "Trace id",
         "What to change",
     ]
-    assert card.fact(RETRY).text == "Retry after 30 s, at 14:03:07 UTC."
+    assert card.fact_text(RETRY) == "Retry after 30 s, at 14:03:07 UTC."
     assert card.retry_note == "Counted from the response's `Date` header."
     assert (card.title_code, card.title_text) == (1007, "Rate limit exceeded")
-    assert card.read.url == "/errors/1007/"
-    assert card.share.url.startswith("/diagnose/shared/?code=1007&status=429")
+    assert card.read is not None and card.read.url == "/errors/1007/"
+    assert card.share is not None and card.share.url.startswith(
+        "/diagnose/shared/?code=1007&status=429"
+    )
 
 
 def test_a_message_seen_only_when_it_differs():
     same = present_diagnosis(diagnose(envelope(), now=NOW).diagnoses[0])
     other = present_diagnosis(diagnose(envelope(message="Slow down"), now=NOW).diagnoses[0])
-    assert same.fact(MESSAGE) is None
-    assert other.fact(MESSAGE).text == "Slow down"
+    assert same.fact_text(MESSAGE) is None
+    assert other.fact_text(MESSAGE) == "Slow down"
 
 
 def test_a_trace_id_alone_has_no_retry_fact():
@@ -76,9 +79,11 @@ def test_a_trace_id_alone_has_no_retry_fact():
 
 
 def test_a_shared_diagnosis_has_no_share_link_and_says_none_plainly():
-    card = present_diagnosis(shared_diagnosis({"code": "2004"}), shared=True)
+    diagnosis = shared_diagnosis({"code": "2004"})
+    assert diagnosis is not None
+    card = present_diagnosis(diagnosis, shared=True)
     assert card.share is None
-    assert card.fact(TRACE_ID).text == "none"
+    assert card.fact_text(TRACE_ID) == "none"
 
 
 def test_report_counts_and_advice():
@@ -86,7 +91,13 @@ def test_report_counts_and_advice():
     assert batch.count_note == "(3)" and batch.groups and batch.advice is None
     code = present_report(diagnose("2004", now=NOW))
     assert code.count_note == "" and not code.groups
-    assert code.advice.startswith("This is what the code means in general.")
+    assert code.advice is not None and code.advice.startswith(
+        "This is what the code means in general."
+    )
+
+
+def test_every_input_kind_has_a_label():
+    assert set(KIND_LABELS) == set(INPUT_KINDS)
 
 
 def test_segments():
@@ -103,7 +114,7 @@ def test_page_fragment_and_terminal_show_the_same_facts_in_the_same_order(case):
     view = present_report(diagnose(case.paste))
     outputs = {
         "page": page_text(case.paste),
-        "fragment": page_text(case.paste, HTTP_HX_REQUEST="true"),
+        "fragment": page_text(case.paste, {"HX-Request": "true"}),
         "terminal": terminal(case.paste),
     }
     for name, text in outputs.items():

@@ -944,6 +944,7 @@ def test_share_params_rebuild_the_same_diagnosis():
     rebuilt = shared_diagnosis(
         {name: value for name, value in params}, [v for n, v in params if n == "finding"]
     )
+    assert rebuilt is not None
     assert rebuilt.code == original.code
     assert rebuilt.trace_id == original.trace_id
     assert rebuilt.retry.verdict == original.retry.verdict
@@ -969,6 +970,7 @@ def test_share_params_that_hold_nothing(params):
 
 def test_share_params_ignore_unknown_findings():
     rebuilt = shared_diagnosis({"code": "2004", "status": "999"}, ["bogus", "status_mismatch"])
+    assert rebuilt is not None
     assert rebuilt.code == 2004
     assert rebuilt.observed["http_status"] is None
     assert [f.id for f in rebuilt.findings] == ["status_mismatch"]

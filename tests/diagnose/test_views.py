@@ -3,15 +3,19 @@
 import json
 import logging
 import re
+from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
+from django_htmx.middleware import HtmxDetails
 
 from diagnose import views
 from diagnose.engine import FINDINGS, MAX_INPUT_BYTES, diagnose
+from linqdocs.requests import SiteRequest
 from tests.diagnose.test_reader import CASES, T1, T2, TOKEN, envelope
 
 PAGE = "/diagnose/"
@@ -31,6 +35,13 @@ TOKEN_PASTE = (
 @pytest.fixture
 def client():
     return Client(enforce_csrf_checks=True)
+
+
+def found(pattern: str, text: str, group: int = 1) -> str:
+    """What `pattern` captures in `text`; the test fails when it is not there at all."""
+    match = re.search(pattern, text, re.S)
+    assert match is not None, f"{pattern} not found"
+    return match.group(group)
 
 
 def post_page(client, paste, **headers):
@@ -61,7 +72,7 @@ def test_form(client):
 
 def test_example_fills_the_box_without_javascript(client):
     html = client.get(PAGE, {"example": "rate-limited"}).content.decode()
-    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    box = found(r"<textarea[^>]*>(.*?)</textarea>", html)
     assert "HTTP/2 429" in box
     assert "&quot;code&quot;:1007" in box
     assert client.get(PAGE, {"example": "nope"}).status_code == 200
@@ -100,7 +111,7 @@ def test_post_renders_the_whole_page(client):
     assert 'data-retry-at="' in html
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
-    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    box = found(r"<textarea[^>]*>(.*?)</textarea>", html)
     assert "&quot;trace_id&quot;: &quot;" + T1 in box  # the paste stays in the box
 
 
@@ -178,8 +189,8 @@ def test_every_case_renders(case, headers):
 
 def test_contact_support_carries_the_masked_paste(client):
     html = post_page(client, TOKEN_PASTE).content.decode()
-    form = re.search(r'<form id="support-form".*?</form>', html, re.S).group(0)
-    carried = re.search(r'name="envelope" value="([^"]*)"', form).group(1)
+    form = found(r'<form id="support-form".*?</form>', html, group=0)
+    carried = found(r'name="envelope" value="([^"]*)"', form)
     assert "[REDACTED]" in carried and TOKEN not in carried
     assert "x-trace-id: " + T1 in carried
     assert 'name="csrfmiddlewaretoken"' in form
@@ -206,7 +217,7 @@ def test_page_post_needs_the_csrf_token(client):
 
 
 def share_link(html: str) -> str:
-    href = re.search(r'href="(/diagnose/shared/\?[^"]*)"[^>]*>Share this diagnosis', html).group(1)
+    href = found(r'href="(/diagnose/shared/\?[^"]*)"[^>]*>Share this diagnosis', html)
     return href.replace("&amp;", "&")
 
 
@@ -365,9 +376,10 @@ def test_an_error_report_never_shows_the_paste(view, settings, monkeypatch):
     # The API: beneath diagnose_bytes().
     monkeypatch.setattr("diagnose.engine.reader.diagnose", explode)
     factory = RequestFactory()
+    request: HttpRequest
     if view == "page":
-        request = factory.post(PAGE, {"envelope": TOKEN_PASTE})
-        request.htmx = False
+        request = page_request = cast(SiteRequest, factory.post(PAGE, {"envelope": TOKEN_PASTE}))
+        page_request.htmx = HtmxDetails(page_request)
     else:
         request = factory.post(API, TOKEN_PASTE, content_type="text/plain")
     with pytest.raises(RuntimeError) as failure:
