@@ -126,14 +126,15 @@ def _code_number(code: str) -> int | None:
     return int(code) if code.isascii() and code.isdigit() and len(code) <= 6 else None
 
 
-def _lookup(code: str) -> ErrorCode | None:
-    number = _code_number(code)
-    return get_catalogue().get(number) if number is not None else None
+def _entry_named(code: str) -> ErrorCode | None:
+    """The entry a URL segment names, if it names a documented code (Catalogue.lookup)."""
+    entry, _ = get_catalogue().lookup(_code_number(code))
+    return entry
 
 
 def _entry_or_404(request: HttpRequest, code: str) -> ErrorCode | HttpResponse:
     """The entry, or the helpful 404 page: nearest codes and the category the number falls in."""
-    entry = _lookup(code)
+    entry = _entry_named(code)
     if entry is not None:
         return entry
     catalogue = get_catalogue()
@@ -217,7 +218,7 @@ def code_markdown(request: HttpRequest, code: str) -> HttpResponse:
 
 @catalogue_page
 def code_json(request: HttpRequest, code: str) -> HttpResponse:
-    entry = _lookup(code)
+    entry = _entry_named(code)
     if entry is None:
         return api_envelope(request, 404, "unknown_code", f"There is no error code {code!r}.")
     return JsonResponse(representations.entry_dict(entry), json_dumps_params=JSON_DUMPS)
@@ -225,7 +226,7 @@ def code_json(request: HttpRequest, code: str) -> HttpResponse:
 
 @catalogue_page
 def code_problem(request: HttpRequest, code: str) -> HttpResponse:
-    entry = _lookup(code)
+    entry = _entry_named(code)
     if entry is None:
         return api_envelope(request, 404, "unknown_code", f"There is no error code {code!r}.")
     base = request.build_absolute_uri("/").rstrip("/")

@@ -29,6 +29,22 @@ def test_look_ups():
     assert catalogue.category_for_number(999) is None
 
 
+def test_lookup_gives_the_entry_or_the_range_an_unknown_number_falls_in():
+    catalogue = get_catalogue()
+    assert catalogue.lookup(1007) == (entry_for(1007), entry_for(1007).category)
+    entry, category = catalogue.lookup(1999)
+    assert entry is None and category is not None and category.id == "1xxx"
+    assert catalogue.lookup(6000) == (None, None)
+    assert catalogue.lookup(None) == (None, None)
+
+
+def test_number_range_spans_the_categories():
+    catalogue = get_catalogue()
+    first, last = catalogue.number_range
+    assert (first, last) == (1000, 5999)
+    assert all(first <= e.code <= last for e in catalogue.codes)
+
+
 def test_neighbours_and_nearest():
     catalogue = get_catalogue()
     first, last = catalogue.codes[0], catalogue.codes[-1]
