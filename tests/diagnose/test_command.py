@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from diagnose.engine import MAX_INPUT_BYTES, diagnose
-from tests.diagnose.test_reader import CASES, T1, TOKEN, envelope
+from tests.diagnose.cases import CASES, T1, TOKEN, envelope
 
 
 def run(*args, stdin: str | None = None) -> str:

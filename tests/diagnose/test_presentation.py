@@ -23,7 +23,7 @@ from diagnose.presentation import (
     present_report,
     segments,
 )
-from tests.diagnose.test_reader import CASES, NOW, T1, envelope
+from tests.diagnose.cases import CASES, NOW, T1, envelope
 
 CURL_429 = (
     "HTTP/1.1 429 Too Many Requests\n"

@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 from diagnose import views
 from diagnose.engine import FINDINGS, MAX_INPUT_BYTES, diagnose
 from linqdocs.requests import SiteRequest
-from tests.diagnose.test_reader import CASES, T1, T2, TOKEN, envelope
+from tests.diagnose.cases import CASES, T1, T2, TOKEN, envelope
 
 PAGE = "/diagnose/"
 API = "/api/diagnose/"
