@@ -24,6 +24,7 @@ KIND_LABELS = {
     "trace_id": "a trace id",
     "message": "an error message without its code",
     "legacy_v2": "an error of the legacy V2 API",
+    "request": "the request that was sent, without an error beside it",
     "unrecognized": "nothing that could be diagnosed",
 }
 
@@ -188,3 +189,19 @@ def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> Diagnosi
         support=Link("Contact support", diagnosis.support_url),
         share=None if shared else Link("Share this diagnosis", share_url),
     )
+
+
+def finding_details(finding: Finding) -> tuple[Fact, ...]:
+    """The field-level facts of a finding about the request that was sent: where, what was
+    seen, the fix and the code Linq answers with. Empty for every other finding."""
+    if finding.fix is None:
+        return ()
+    facts = []
+    if finding.field:
+        facts.append(Fact("field", "Field", f"`{finding.field}`"))
+    if finding.value is not None:
+        facts.append(Fact("value", "Seen", f"`{finding.value}`"))
+    facts.append(Fact("fix", "Fix", finding.fix))
+    if finding.causes_code is not None:
+        facts.append(Fact("causes", "Linq answers", str(finding.causes_code)))
+    return tuple(facts)

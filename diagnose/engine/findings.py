@@ -151,3 +151,29 @@ def finding(finding_id: str, message: str | None = None, **extra: Any) -> Findin
 def oversized_report() -> Report:
     """The answer to a paste past MAX_INPUT_BYTES, for callers that refuse to read it at all."""
     return Report("unrecognized", (finding("input_too_large"),), (), "", 413)
+
+
+def _request_findings() -> dict[str, tuple[str, str]]:
+    """The findings about the request that was sent: one per request rule, and the verdict."""
+    from diagnose.engine.request import RULES
+
+    found = {rule.id: ("error", rule.summary) for rule in RULES}
+    found["request_refused"] = (
+        "error",
+        "The request that was sent breaks a rule Linq documents; the findings below name the "
+        "field, what is wrong and the fix.",
+    )
+    found["request_no_problem"] = (
+        "info",
+        "No problem found in the request, in what this reference knows about its endpoint.",
+    )
+    found["request_would_cause"] = (
+        "warning",
+        "The request has more problems, which would make Linq answer with other codes once "
+        "this one is fixed.",
+    )
+    return found
+
+
+REQUEST_FINDINGS = frozenset(_request_findings())
+FINDINGS.update(_request_findings())

@@ -26,6 +26,8 @@ from diagnose.engine.jsonscan import WHITESPACE, JsonFound, clean_text, find_jso
 from diagnose.engine.limits import MAX_DEPTH, MAX_INPUT_BYTES
 from diagnose.engine.paste import Paste
 from diagnose.engine.redaction import redact_with_positions
+from diagnose.engine.request import check_request
+from diagnose.engine.request.reading import with_request
 from diagnose.engine.results import Diagnosis, Finding, Report
 from diagnose.engine.rules import (
     code_rule,
@@ -72,6 +74,9 @@ def diagnose(
     if not redacted.strip():
         return Report("unrecognized", (finding("empty_input"),), (), redacted, 400)
     kind, more_findings, diagnoses = read(Paste(text, redacted, replacements, catalogue, now))
+    request = check_request(redacted)
+    if request is not None:
+        kind, more_findings, diagnoses = with_request(request, (kind, more_findings, diagnoses))
     return Report(
         kind,
         tuple(findings + more_findings),
@@ -79,6 +84,7 @@ def diagnose(
         redacted,
         200,
         len(replacements),
+        request,
     )
 
 

@@ -4,9 +4,12 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errors.catalogue import Category, ErrorCode
+
+if TYPE_CHECKING:
+    from diagnose.engine.request import RequestCheck
 
 INPUT_KINDS = (
     "envelope",
@@ -18,6 +21,7 @@ INPUT_KINDS = (
     "trace_id",
     "message",
     "legacy_v2",
+    "request",
     "unrecognized",
 )
 LEVELS = ("error", "warning", "info")
@@ -34,12 +38,22 @@ class Finding:
     message: str
     line: int | None = None
     column: int | None = None
+    # A finding about the request that was sent names the field, the value as seen (masked),
+    # the fix and the code Linq answers with (diagnose.engine.request).
+    field: str | None = None
+    value: str | None = None
+    fix: str | None = None
+    causes_code: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "level": self.level, "message": self.message}
         if self.line is not None:
             data["line"] = self.line
             data["column"] = self.column
+        if self.fix is not None:
+            data.update(
+                field=self.field, value=self.value, fix=self.fix, causes_code=self.causes_code
+            )
         return data
 
 
@@ -175,14 +189,18 @@ class Report:
     redacted_text: str  # the paste with secrets masked ("" when it was too large to read)
     status_code: int  # 200, or 400 for an empty paste, 413 past MAX_INPUT_BYTES
     secrets_masked: int = 0
+    request: "RequestCheck | None" = None  # the request the paste holds, checked
 
     def as_dict(self) -> dict[str, Any]:
-        """Exactly the JSON of SPEC §5."""
-        return {
+        """The JSON of SPEC §5, with `request` when the paste holds the request that was sent."""
+        data: dict[str, Any] = {
             "input_kind": self.input_kind,
             "findings": [f.as_dict() for f in self.findings],
             "diagnoses": [d.as_dict() for d in self.diagnoses],
         }
+        if self.request is not None:
+            data["request"] = self.request.as_dict()
+        return data
 
     def groups(self) -> list[CodeGroup]:
         """Diagnoses grouped by code, most frequent first, with every trace id."""

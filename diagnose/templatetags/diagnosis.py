@@ -7,7 +7,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from diagnose.presentation import segments
+from diagnose.engine import Finding
+from diagnose.presentation import Fact, finding_details, segments
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def code_segments(text: str) -> SafeString:
             for is_code, piece in segments(str(text))
         ),
     )
+
+
+@register.filter
+def details(finding: Finding) -> tuple[Fact, ...]:
+    """`{% for fact in finding|details %}`: the field-level facts of a request finding."""
+    return finding_details(finding)

@@ -594,7 +594,33 @@ X-Trace-ID: {T1}
     ),
     "prose": Case("my messages are not arriving, help", "unrecognized", [], {"not_json"}),
     "JSON without an error": Case(
-        '{"chat_id": "c1", "parts": [1, 2]}', "unrecognized", [], {"not_an_error"}
+        '{"chat_id": "c1", "items": [1, 2]}', "unrecognized", [], {"not_an_error"}
+    ),
+    # --- The request that was sent ----------------------------------------------------------------
+    "a request body alone": Case(
+        '{"from": "+12223334444", "to": ["4155551234"], "message": {"parts": '
+        '[{"type": "text", "value": "hi"}], "idempotency_key": "k1"}}',
+        "request",
+        [],
+        {"request_refused", "request_phone_not_e164"},
+    ),
+    "a good request alone": Case(
+        f"curl -X POST https://api.linqapp.com/api/partner/v3/chats -H 'Authorization: Bearer "
+        f"{TOKEN}' --json "
+        '\'{"from": "+12223334444", "to": ["+14155551234"], "message": {"parts": '
+        '[{"type": "text", "value": "hi"}], "idempotency_key": "k1"}}\'',
+        "request",
+        [],
+        {"request_no_problem", "secret_redacted"},
+    ),
+    "the request beside its error": Case(
+        "sent: "
+        '{"from": "+12223334444", "to": ["4155551234"], "message": {"parts": '
+        '[{"type": "link", "value": "https://example.com"}], "idempotency_key": "k1"}}\n'
+        "got: " + envelope(code=1002, status=400, message="Phone number must be in E.164 format"),
+        "envelope",
+        [1002],
+        {"request_phone_not_e164", "request_would_cause", "request_first_message_link"},
     ),
     "secrets around an envelope": Case(
         f"LINQ_API_V3_API_KEY={TOKEN}\nAuthorization: Bearer {TOKEN}\n" + envelope(retry_after=3),
@@ -609,7 +635,16 @@ def assert_well_formed(report: Report) -> None:
     data = report.as_dict()
     text = json.dumps(data, allow_nan=False, ensure_ascii=False)
     text.encode("utf-8")  # no lone surrogates (ensure_ascii would hide them as escapes)
-    assert set(data) == {"input_kind", "findings", "diagnoses"}
+    assert set(data) == {"input_kind", "findings", "diagnoses"} | (
+        {"request"} if report.request is not None else set()
+    )
+    if report.request is not None:
+        assert set(data["request"]) == {
+            "source", "method", "path", "endpoint", "endpoint_guessed", "would_cause", "findings",
+        }  # fmt: skip
+        for item in data["request"]["findings"]:
+            assert item["id"] in FINDINGS
+            assert item["fix"]
     assert report.input_kind in INPUT_KINDS
     assert report.status_code in (200, 400, 413)
     for item in data["findings"] + [f for d in data["diagnoses"] for f in d["findings"]]:

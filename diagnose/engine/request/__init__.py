@@ -66,6 +66,10 @@ def check_request(text: str) -> RequestCheck | None:
     if endpoint is None and request.source == "body":
         endpoint, guessed = endpoint_for_body(request.body.value), True
     view = RequestView(request, endpoint, guessed)
-    found = [problem for rule in RULES for problem in rule.check(view)]
-    found.sort(key=lambda p: LEVEL_ORDER.get(p.level, 3))
-    return RequestCheck(request, endpoint, guessed, tuple(found))
+    # Most serious first; among equals, in the order Linq meets them: who is calling, then
+    # whether the body can be read, then its fields (so the first code is the one it answers).
+    found = sorted(
+        ((rule.stage, problem) for rule in RULES for problem in rule.check(view)),
+        key=lambda item: (LEVEL_ORDER.get(item[1].level, 3), item[0]),
+    )
+    return RequestCheck(request, endpoint, guessed, tuple(problem for _, problem in found))

@@ -82,20 +82,21 @@ class Rule:
     codes: tuple[int, ...]  # the codes it can name
     check: RuleFunction = field(compare=False)
     summary: str = ""
+    stage: int = 2  # when Linq applies it: 0 who is calling, 1 reading the body, 2 its fields
 
 
 RULES: list[Rule] = []
 
 
 def rule(
-    rule_id: str, *, sources: tuple[str, ...], codes: tuple[int, ...] = ()
+    rule_id: str, *, sources: tuple[str, ...], codes: tuple[int, ...] = (), stage: int = 2
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule. Each rule is one fact of Linq's documentation, so it names its sources;
     `manage.py check` refuses a rule without one, or with one the registry does not know."""
 
     def register(function: RuleFunction) -> RuleFunction:
         summary = (function.__doc__ or "").strip().split("\n")[0]
-        RULES.append(Rule(rule_id, sources, codes, function, summary))
+        RULES.append(Rule(rule_id, sources, codes, function, summary, stage))
         return function
 
     return register

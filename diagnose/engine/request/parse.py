@@ -52,6 +52,10 @@ REQUEST_KEYS = frozenset(
     }
 )  # fmt: skip
 
+_ANSWER_KEYS = frozenset({"success", "error", "errors", "code", "status", "event_type", "trace_id"})
+
+_BODY_KEY = re.compile(r'"(?:' + "|".join(sorted(REQUEST_KEYS)) + r')"[ \t\r\n]*:')
+
 
 @dataclass(frozen=True)
 class Body:
@@ -137,9 +141,13 @@ def request_body_values(text: str) -> list[tuple[int, dict]]:
 
 
 def looks_like_body(value: object) -> bool:
-    if not isinstance(value, dict) or "error" in value or "errors" in value:
+    """A request body, not an answer: no envelope or error fields, no webhook event, and a
+    `message` that is an object (an error's `message` is a string)."""
+    if not isinstance(value, dict) or _ANSWER_KEYS.intersection(value):
         return False
-    if "success" in value or "event_type" in value or ("type" in value and "data" in value):
+    if "type" in value and "data" in value:
+        return False
+    if "message" in value and not isinstance(value["message"], dict):
         return False
     return bool(REQUEST_KEYS.intersection(value))
 
@@ -324,6 +332,10 @@ def _merge(command: PastedRequest, verbose: PastedRequest) -> PastedRequest:
 
 
 def _from_body(text: str) -> PastedRequest | None:
+    # The reader has scanned the paste's JSON already; scan again only when a request's key is
+    # there to be found, so an ordinary error paste costs one scan, not two.
+    if _BODY_KEY.search(text) is None:
+        return None
     bodies = request_body_values(text)
     if not bodies:
         return None

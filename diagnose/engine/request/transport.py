@@ -12,7 +12,7 @@ _CHAT_ID = re.compile(r"/v3/chats/(?P<id>[^/]+)")
 _PLACEHOLDER = re.compile(r"^(?:\$\{?\w+\}?|<[^>]*>|\{\{[^}]*\}\}|\.\.\.|…)$")
 
 
-@rule("request_v2_api", sources=("v2-legacy", "authentication"), codes=(2004,))
+@rule("request_v2_api", sources=("v2-legacy", "authentication"), codes=(2004,), stage=0)
 def legacy_v2(view: RequestView) -> list[Problem]:
     """The legacy V2 API's path or token header."""
     request = view.request
@@ -44,7 +44,7 @@ def legacy_v2(view: RequestView) -> list[Problem]:
     return []
 
 
-@rule("request_not_linq_host", sources=("authentication",))
+@rule("request_not_linq_host", sources=("authentication",), stage=0)
 def host(view: RequestView) -> list[Problem]:
     """A URL that is not Linq's HTTPS base URL."""
     request = view.request
@@ -77,7 +77,7 @@ def host(view: RequestView) -> list[Problem]:
     return problems
 
 
-@rule("request_auth_missing", sources=("authentication", "table"), codes=(2004,))
+@rule("request_auth_missing", sources=("authentication", "table"), codes=(2004,), stage=0)
 def authorization(view: RequestView) -> list[Problem]:
     """Every v3 request sends `Authorization: Bearer <token>`."""
     request = view.request
@@ -119,7 +119,7 @@ def authorization(view: RequestView) -> list[Problem]:
     ]
 
 
-@rule("request_content_type", sources=("table",), codes=(1003,))
+@rule("request_content_type", sources=("table",), codes=(1003,), stage=1)
 def content_type(view: RequestView) -> list[Problem]:
     """A JSON body is sent with `Content-Type: application/json`."""
     request = view.request
@@ -151,7 +151,7 @@ def content_type(view: RequestView) -> list[Problem]:
     ]
 
 
-@rule("request_body_not_json", sources=("table",), codes=(1003,))
+@rule("request_body_not_json", sources=("table",), codes=(1003,), stage=1)
 def body_json(view: RequestView) -> list[Problem]:
     """The body must be valid JSON."""
     body = view.request.body

@@ -15,7 +15,13 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from diagnose.engine import MAX_INPUT_BYTES, Finding, Report, diagnose_bytes
-from diagnose.presentation import RETRY, DiagnosisView, present_report, segments
+from diagnose.presentation import (
+    RETRY,
+    DiagnosisView,
+    finding_details,
+    present_report,
+    segments,
+)
 
 UNUSABLE = 2
 WIDTH = 100
@@ -137,7 +143,12 @@ class Command(BaseCommand):
             initial_indent=indent + "    ",
             subsequent_indent=indent + "    ",
         )
-        return [label, *body]
+        details = [
+            line
+            for fact in finding_details(finding)
+            for line in self.wrapped(indent + "  " + fact.label, plain(fact.text))
+        ]
+        return [label, *body, *details]
 
     def wrapped(self, label: str, value: str) -> list[str]:
         """`  Label               value`, the value wrapped in its column."""
