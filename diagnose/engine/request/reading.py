@@ -36,7 +36,7 @@ def with_request(check: RequestCheck, reading: Reading) -> Reading:
             finding(
                 "request_would_cause",
                 f"The request also has problems that would make Linq answer "
-                f"{_codes(other_codes)} once this error is fixed: see below.",
+                f"{_codes(other_codes)} once this error is fixed.",
             )
         )
     return kind, [*findings, *more, *(as_finding(p) for p in others)], explained
