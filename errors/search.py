@@ -3,10 +3,18 @@
 The index is built once per catalogue. A query is split into terms; every term must match an
 entry somewhere (AND), and each term scores by the best field it matched in:
 
-    exact code > code range / prefix > message > HTTP status and reason > troubleshooting > guidance
+    exact code > code range / prefix > message > retry advice > HTTP status and reason
+    > troubleshooting > guidance
+
+A query of several words found as a phrase in the message or the retry advice ranks above every
+other word match ("retry after" finds 1007 first); as a phrase in the troubleshooting line it gets
+a smaller lift. The last word may be one still being typed: when the whole query finds fewer than
+FEW_RESULTS codes, codes matching every other word follow the full matches, so "attachment too"
+still lists the attachment codes.
 
 Words match exactly, by prefix (3+ letters), or with one typo (4+ letters, through a
-single-deletion index, so no query scans the vocabulary).
+single-deletion index, so no query scans the vocabulary). Guides are searched the same way, by
+title, summary and text (`search_guides`).
 """
 
 import re
@@ -19,23 +27,27 @@ from functools import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
+from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide, get_catalogue
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000
 CODE_PREFIX = 400
 MESSAGE = 100
+RETRY = 95
 HTTP = 90
 TROUBLESHOOTING = 50
 GUIDANCE = 10
 
 PREFIX_FACTOR = 0.7
+FEW_RESULTS = 5
 TYPO_FACTOR = 0.5
-PHRASE_BONUS = 60
+PHRASE_BONUS = 300  # the whole query as a phrase in the message or the retry advice
+TROUBLESHOOTING_PHRASE_BONUS = 60
 MAX_QUERY_LENGTH = 200
 
 FIELD_NAMES = {
     MESSAGE: "message",
+    RETRY: "retry advice",
     HTTP: "HTTP status",
     TROUBLESHOOTING: "troubleshooting",
     GUIDANCE: "guidance",
@@ -58,6 +70,11 @@ def words(text: str) -> list[str]:
         if "_" in token:
             found.extend(token.split("_"))
     return found
+
+
+def phrase_text(text: str) -> str:
+    """Text reduced for phrase matching: words only, so "retry_after" reads as "retry after"."""
+    return " ".join(w for w in WORD.findall(text.casefold().replace("_", " ")))
 
 
 def plain_guidance(markdown_source: str) -> str:
@@ -152,6 +169,7 @@ class SearchIndex:
         for entry in catalogue.codes:
             fields = {
                 MESSAGE: entry.message,
+                RETRY: entry.retry.advice,
                 HTTP: f"{entry.http_status} {entry.reason_phrase}",
                 TROUBLESHOOTING: entry.troubleshooting,
                 GUIDANCE: plain_guidance(entry.guidance_source),
@@ -161,38 +179,29 @@ class SearchIndex:
                 for word in words(text):
                     if self.postings[word].get(entry.code, 0) < weight:
                         self.postings[word][entry.code] = weight
-        self.vocabulary = sorted(self.postings)
-        self.deletions: dict[str, set[str]] = defaultdict(set)
-        for word in self.vocabulary:
-            if len(word) >= 4 and not word.isdigit():
-                for variant in _deletions(word):
-                    self.deletions[variant].add(word)
+        self.words = _WordIndex(self.postings)
+        self.phrases = {
+            entry.code: (
+                phrase_text(entry.message + " | " + entry.retry.advice),
+                phrase_text(entry.troubleshooting),
+            )
+            for entry in catalogue.codes
+        }
 
     # --- matching one term -------------------------------------------------------------------
 
     def _word_scores(self, term: str) -> dict[int, float]:
-        scores: dict[int, float] = {}
-
-        def take(word: str, factor: float) -> None:
-            for code, weight in self.postings.get(word, {}).items():
-                scores[code] = max(scores.get(code, 0), weight * factor)
-
-        take(term, 1.0)
-        if len(term) >= 3:
-            start = bisect_left(self.vocabulary, term)
-            for word in self.vocabulary[start:]:
-                if not word.startswith(term):
-                    break
-                if word != term:
-                    take(word, PREFIX_FACTOR)
-        if len(term) >= 4 and not term.isdigit() and term not in self.postings:
-            candidates = set(self.deletions.get(term, ()))
-            for variant in _deletions(term):
-                candidates |= self.deletions.get(variant, set())
-                if variant in self.postings:
-                    candidates.add(variant)
-            for word in candidates:
-                take(word, TYPO_FACTOR)
+        scores = self.words.scores(term)
+        if scores or len(term) < 6:
+            return scores
+        # Two words run together ("ratelimit"): the codes that have both halves.
+        for cut in range(3, len(term) - 2):
+            left, right = term[:cut], term[cut:]
+            if left in self.postings and right in self.postings:
+                both = _combine([self.words.scores(left), self.words.scores(right)])
+                scores = {code: max(scores.get(code, 0), s) for code, s in both.items()} | {
+                    code: s for code, s in scores.items() if code not in both
+                }
         return scores
 
     def _number_scores(self, term: str) -> dict[int, float]:
@@ -225,38 +234,49 @@ class SearchIndex:
 
     def search(self, q: str, filters: Filters = Filters()) -> list[Hit]:
         candidates = [e for e in self.catalogue.codes if filters.allows(e)]
-        terms = [t for t in words(q) if t not in STOP_WORDS] or words(q)
+        terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
             return [Hit(e, 0, "") for e in candidates]
-        totals: dict[int, float] | None = None
-        for term in dict.fromkeys(terms):
-            scores = self._term_scores(term)
-            if not scores and len(terms) > 1:
-                continue  # a word found nowhere ("teh", "please") does not empty the results
-            if totals is None:
-                totals = dict(scores)
-            else:
-                totals = {code: totals[code] + s for code, s in scores.items() if code in totals}
-            if not totals:
-                return []
-        if totals is None:
+        scored = [(term, self._term_scores(term)) for term in terms]
+        # A word found nowhere ("teh", "please") does not empty the results.
+        scored = [(t, s) for t, s in scored if s] if len(scored) > 1 else scored
+        if not scored:
             return []
-        phrase = q.casefold().strip()
+        full = _combine([s for _, s in scored])
+        partial: dict[int, float] = {}
+        last_term = scored[-1][0]
+        if len(scored) > 1 and not last_term.isdigit() and len(full) < FEW_RESULTS:
+            # The last word may be unfinished: when the whole query finds little, matches of all
+            # the other words follow the full ones.
+            partial = {
+                code: score
+                for code, score in _combine([s for _, s in scored[:-1]]).items()
+                if code not in full
+            }
+        phrase = phrase_text(q) if len(phrase_text(q).split()) > 1 else ""
         hits = []
         for entry in candidates:
-            if entry.code not in totals:
+            if entry.code in full:
+                score, complete = full[entry.code], True
+            elif entry.code in partial:
+                score, complete = partial[entry.code], False
+            else:
                 continue
-            score = totals[entry.code]
-            if len(terms) > 1 and phrase in entry.message.casefold():
-                score += PHRASE_BONUS
-            hits.append(self._hit(entry, score, terms))
-        return sorted(hits, key=lambda h: (-h.score, h.entry.code))
+            if phrase:
+                head, troubleshooting = self.phrases[entry.code]
+                if phrase in head:
+                    score += PHRASE_BONUS
+                elif phrase in troubleshooting:
+                    score += TROUBLESHOOTING_PHRASE_BONUS
+            hits.append((complete, self._hit(entry, score, terms)))
+        hits.sort(key=lambda pair: (not pair[0], -pair[1].score, pair[1].entry.code))
+        return [hit for _, hit in hits]
 
     def _hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
         if score >= CODE_PREFIX:
             return Hit(entry, score, "code")
         fields = self.text[entry.code]
-        for weight in (MESSAGE, HTTP, TROUBLESHOOTING, GUIDANCE):
+        for weight in (MESSAGE, RETRY, HTTP, TROUBLESHOOTING, GUIDANCE):
             found = _find_any(fields[weight], terms)
             if found is not None:
                 snippet = (
@@ -266,6 +286,52 @@ class SearchIndex:
                 )
                 return Hit(entry, score, FIELD_NAMES[weight], snippet)
         return Hit(entry, score, "guidance")
+
+
+def _combine(term_scores: list[dict[int, float]]) -> dict[int, float]:
+    """Codes found by every term (AND), each with the sum of its term scores."""
+    totals = dict(term_scores[0])
+    for scores in term_scores[1:]:
+        totals = {code: totals[code] + s for code, s in scores.items() if code in totals}
+    return totals
+
+
+class _WordIndex:
+    """Word -> {document: weight}, matched exactly, by prefix (3+ letters) or with one typo."""
+
+    def __init__(self, postings: Mapping[str, Mapping]):
+        self.postings = postings
+        self.vocabulary = sorted(postings)
+        self.deletions: dict[str, set[str]] = defaultdict(set)
+        for word in self.vocabulary:
+            if len(word) >= 4 and not word.isdigit():
+                for variant in _deletions(word):
+                    self.deletions[variant].add(word)
+
+    def scores(self, term: str) -> dict:
+        scores: dict = {}
+
+        def take(word: str, factor: float) -> None:
+            for key, weight in self.postings.get(word, {}).items():
+                scores[key] = max(scores.get(key, 0), weight * factor)
+
+        take(term, 1.0)
+        if len(term) >= 3:
+            start = bisect_left(self.vocabulary, term)
+            for word in self.vocabulary[start:]:
+                if not word.startswith(term):
+                    break
+                if word != term:
+                    take(word, PREFIX_FACTOR)
+        if len(term) >= 4 and not term.isdigit() and term not in self.postings:
+            candidates = set(self.deletions.get(term, ()))
+            for variant in _deletions(term):
+                candidates |= self.deletions.get(variant, set())
+                if variant in self.postings:
+                    candidates.add(variant)
+            for word in candidates:
+                take(word, TYPO_FACTOR)
+        return scores
 
 
 def _deletions(word: str) -> set[str]:
@@ -302,6 +368,57 @@ def _index_for(catalogue: Catalogue) -> SearchIndex:
 
 def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[Hit]:
     return _index_for(catalogue or get_catalogue()).search(request.q, request.filters)
+
+
+# --- Guides -----------------------------------------------------------------------------------
+
+GUIDE_TITLE = 100
+GUIDE_SUMMARY = 50
+GUIDE_TEXT = 10
+
+
+@dataclass(frozen=True)
+class GuideHit:
+    guide: Guide
+    score: float
+
+
+class GuideIndex:
+    def __init__(self, catalogue: Catalogue):
+        self.guides = catalogue.guides
+        postings: dict[str, dict[str, int]] = defaultdict(dict)
+        for guide in self.guides.values():
+            fields = {
+                GUIDE_TITLE: guide.title,
+                GUIDE_SUMMARY: guide.summary,
+                GUIDE_TEXT: plain_guidance(guide.source),
+            }
+            for weight, text in fields.items():
+                for word in words(text):
+                    if postings[word].get(guide.slug, 0) < weight:
+                        postings[word][guide.slug] = weight
+        self.words = _WordIndex(postings)
+
+    def search(self, q: str) -> list[GuideHit]:
+        terms = list(dict.fromkeys(t for t in words(q) if t not in STOP_WORDS and not t.isdigit()))
+        scored = [s for s in (self.words.scores(t) for t in terms) if s]
+        if not scored:
+            return []
+        totals = _combine(scored)
+        hits = [GuideHit(self.guides[slug], score) for slug, score in totals.items()]
+        # Only guides that are about the query, not every guide that uses one of its words.
+        hits = [h for h in hits if h.score >= GUIDE_SUMMARY * PREFIX_FACTOR * len(scored)]
+        return sorted(hits, key=lambda h: (-h.score, h.guide.title))
+
+
+@cache
+def _guide_index_for(catalogue: Catalogue) -> GuideIndex:
+    return GuideIndex(catalogue)
+
+
+def search_guides(q: str, catalogue: Catalogue | None = None) -> list[GuideHit]:
+    """Guides whose title or summary answers the query, best first."""
+    return _guide_index_for(catalogue or get_catalogue()).search(q)
 
 
 # Queries that always find something, offered when a search finds nothing.

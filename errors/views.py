@@ -16,7 +16,7 @@ from django.views.decorators.http import condition, require_safe
 
 from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
-from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search
+from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
 from linqdocs.requests import SiteRequest
 
@@ -79,6 +79,7 @@ def _results_context(request: HttpRequest) -> dict:
     hits = search(wanted, catalogue)
     context = _search_form(catalogue, wanted) | {
         "hits": hits,
+        "guide_hits": search_guides(wanted.q, catalogue) if wanted.q else [],
         "count": len(hits),
         "suggestions": SUGGESTIONS,
         "ranked": bool(wanted.q),
