@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from errors import markdown, mentions
+from errors.snippets import SnippetSet, load_set
 from errors.sources import Source, load_registry, read_sources
 from errors.traceids import TRACE_ID
 
@@ -144,6 +145,7 @@ class ErrorCode:
     change: str = ""  # what changed at the last review, for the feed
     source_notes: markdown.Rendered | None = None  # "Where the sources disagree", folded
     reported_by: str = "response"  # or "webhook": it arrives as a message.failed event
+    snippet_set: SnippetSet | None = None  # "Handle it in code": curl, Python, JavaScript
 
     @property
     def sdk_error(self) -> str | None:
@@ -443,6 +445,11 @@ def _load_code(
     reported_by = source.meta.get("reported_by", "response")
     review = _review(source, registry, problems)
     guidance, notes = _split_notes(source, problems)
+    snippet_set = None
+    if "snippet" in source.meta:
+        snippet_set, snippet_problems = load_set(path.parent.parent, source.meta["snippet"])
+        for message in snippet_problems:
+            problems.add(path, "snippet", message)
 
     if code is not None and path.stem != str(code):
         problems.add(
@@ -511,6 +518,7 @@ def _load_code(
         reviewed=review.reviewed,
         change=review.change,
         source_notes=markdown.render(notes) if notes else None,
+        snippet_set=snippet_set,
     )
 
 

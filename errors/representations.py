@@ -60,8 +60,19 @@ def entry_markdown(entry: ErrorCode) -> str:
         + f"- Related codes: {related}\n"
         f"- Page: {entry.url}\n\n"
         f"## Example envelope\n\n```json\n{entry.example}\n```\n\n"
-        f"{entry.guidance_source.strip()}\n\n{_sources_markdown(entry)}"
+        f"{entry.guidance_source.strip()}\n\n{_snippets_markdown(entry)}{_sources_markdown(entry)}"
     )
+
+
+def _snippets_markdown(entry: ErrorCode) -> str:
+    if entry.snippet_set is None:
+        return ""
+    fences = {"curl": "bash", "python": "python", "javascript": "javascript"}
+    blocks = "".join(
+        f"### {s.label}\n\n```{fences[s.language]}\n{s.code}\n```\n\n"
+        for s in entry.snippet_set.snippets
+    )
+    return f"## Handle it in code\n\n{blocks}"
 
 
 def _sources_markdown(page: ErrorCode | Guide) -> str:

@@ -66,3 +66,16 @@ def test_llms_txt_lists_the_guides_markdown(client):
     text = client.get("/llms.txt").content.decode()
     for guide in get_catalogue().guides.values():
         assert f"]({guide.markdown_url})" in text
+
+
+def test_a_code_page_shows_snippet_tabs_and_the_sdk_error(client):
+    page = client.get("/errors/1007/").content.decode()
+    assert '<h2 id="handle-it-in-code">Handle it in code</h2>' in page
+    for language in ("curl", "python", "javascript"):
+        assert f'id="snippet-tab-{language}" value="{language}"' in page
+        assert f'data-copy-target="#snippet-{language}"' in page
+    assert "<code>LinqAPIV3.RateLimitError</code>" in page
+    assert "<code>linq.RateLimitError</code>" in page
+    assert "Not raised by the send call" in client.get("/errors/4005/").content.decode()
+    markdown = client.get("/errors/1007.md").content.decode()
+    assert "## Handle it in code" in markdown and "### JavaScript" in markdown

@@ -45,5 +45,22 @@
     });
   });
   document.addEventListener("DOMContentLoaded", function () { initCopyButtons(document); });
+
+  // Snippet tabs work as plain radio buttons; the script only remembers the language chosen.
+  var LANGUAGE_KEY = "linqdocs.snippet-language";
+  function rememberedLanguage() {
+    try { return window.localStorage.getItem(LANGUAGE_KEY); } catch (error) { return null; }
+  }
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-snippet-language]")) return;
+    try { window.localStorage.setItem(LANGUAGE_KEY, event.target.value); } catch (error) { /* private mode */ }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var language = rememberedLanguage();
+    if (!language) return;
+    document.querySelectorAll("[data-snippet-language]").forEach(function (radio) {
+      if (radio.value === language) radio.checked = true;
+    });
+  });
   document.addEventListener("htmx:afterSettle", function (event) { initCopyButtons(event.target); });
 })();

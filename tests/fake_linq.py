@@ -1,0 +1,76 @@
+"""A local stand-in for the Linq API that the page snippets run against in the suite.
+
+It answers the first `failures` requests with a code's example envelope (its HTTP status, the
+`Retry-After` header on a 429, an `X-Trace-ID`), then answers like a working API, and records
+every request it saw.
+"""
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    body: dict | None
+
+
+@dataclass
+class FakeLinq:
+    envelope: dict
+    failures: int = 1
+    available: bool = False  # the capability checks' answer
+    requests: list[Seen] = field(default_factory=list)
+
+    def answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict, dict]:
+        self.requests.append(Seen(method, path, body))
+        if len(self.requests) <= self.failures:
+            error = self.envelope["error"]
+            headers = {"X-Trace-ID": self.envelope["trace_id"]}
+            if "retry_after" in error:
+                headers["Retry-After"] = str(error["retry_after"])
+            return error["status"], headers, self.envelope
+        trace = {"X-Trace-ID": "0" * 32}
+        if path.startswith("/v3/capability/"):
+            return 200, trace, {"address": (body or {}).get("address"), "available": self.available}
+        if path.startswith("/v3/contact_card") and method == "GET":
+            return 200, trace, {"contact_cards": []}
+        if path.startswith("/v3/phone_numbers"):
+            line = {"id": "7c1c3f0e-0000-4000-8000-000000000001", "phone_number": "+12223334444"}
+            return 200, trace, {"phone_numbers": [{**line, "status": "ACTIVE"}]}
+        return 200, trace, {"ok": True, "method": method, "path": path}
+
+
+def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = {"unparseable": raw.decode("utf-8", "replace")}
+            if self.headers.get("Authorization") != "Bearer test-key":
+                status, headers, payload = 401, {}, {"success": False}
+            else:
+                status, headers, payload = fake.answer(self.command, self.path, body)
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
