@@ -288,7 +288,7 @@ class SearchIndex:
         return Hit(entry, score, "guidance")
 
 
-def _combine(term_scores: list[dict[int, float]]) -> dict[int, float]:
+def _combine(term_scores: list[dict]) -> dict:
     """Codes found by every term (AND), each with the sum of its term scores."""
     totals = dict(term_scores[0])
     for scores in term_scores[1:]:

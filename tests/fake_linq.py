@@ -53,6 +53,7 @@ def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = {"unparseable": raw.decode("utf-8", "replace")}
+            headers: dict[str, str]
             if self.headers.get("Authorization") != "Bearer test-key":
                 status, headers, payload = 401, {}, {"success": False}
             else:

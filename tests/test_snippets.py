@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from errors.catalogue import get_catalogue
+from errors.catalogue import ErrorCode, get_catalogue
+from errors.snippets import SnippetSet
 from tests.fake_linq import FakeLinq, serve
 
 NODE = shutil.which("node")
@@ -44,6 +45,18 @@ process.on("exit", () => writeFileSync(process.env.SLEEP_LOG, JSON.stringify(sle
 SHELL_SLEEP = '#!/bin/sh\necho "$1" >> "$SLEEP_LOG"\n'
 
 
+def entry(code: int) -> ErrorCode:
+    found = get_catalogue().get(code)
+    assert found is not None
+    return found
+
+
+def snippet_set(code: int) -> SnippetSet:
+    found = entry(code).snippet_set
+    assert found is not None
+    return found
+
+
 def codes_with_snippets() -> list[int]:
     return [e.code for e in get_catalogue().codes if e.snippet_set is not None]
 
@@ -68,7 +81,7 @@ def run(language: str, code: str, tmp_path: Path, fake: FakeLinq, stdin: str = "
             preload = tmp_path / "preload.mjs"
             preload.write_text(NODE_PRELOAD)
             env["SNIPPET_FILE"] = str(script)
-            command = [NODE, "--import", str(preload), str(script)]
+            command = [str(NODE), "--import", str(preload), str(script)]
         else:
             script = tmp_path / "snippet.sh"
             script.write_text(code)
@@ -92,8 +105,7 @@ def run(language: str, code: str, tmp_path: Path, fake: FakeLinq, stdin: str = "
 
 
 def snippet(code: int, language: str) -> str:
-    entry = get_catalogue().get(code)
-    return next(s.code for s in entry.snippet_set.snippets if s.language == language)
+    return next(s.code for s in snippet_set(code).snippets if s.language == language)
 
 
 def languages() -> list[str]:
@@ -105,8 +117,7 @@ def languages() -> list[str]:
 
 @pytest.mark.parametrize("code", codes_with_snippets())
 def test_each_snippet_set_has_the_three_languages(code):
-    entry = get_catalogue().get(code)
-    assert [s.language for s in entry.snippet_set.snippets] == ["curl", "python", "javascript"]
+    assert [s.language for s in snippet_set(code).snippets] == ["curl", "python", "javascript"]
 
 
 @pytest.mark.parametrize("code", codes_with_snippets())
@@ -136,7 +147,7 @@ def codes_in(*names: str) -> list[int]:
 
 
 def envelope(code: int) -> dict:
-    return json.loads(get_catalogue().get(code).example)
+    return json.loads(entry(code).example)
 
 
 def check_waits(name: str, code: int, language: str, sleeps: list[float], expected: list) -> None:
@@ -155,7 +166,7 @@ def check_waits(name: str, code: int, language: str, sleeps: list[float], expect
 def test_a_retry_snippet_recovers_after_one_failure(code, language, tmp_path):
     if language not in languages():
         pytest.skip("node is not installed")
-    name = get_catalogue().get(code).snippet_set.name
+    name = snippet_set(code).name
     fake = FakeLinq(envelope(code), failures=1)
     done, sleeps = run(language, snippet(code, language), tmp_path, fake)
     assert done.returncode == 0, done.stderr
@@ -164,7 +175,8 @@ def test_a_retry_snippet_recovers_after_one_failure(code, language, tmp_path):
     check_waits(name, code, language, sleeps, first[:1])
     # The same message, with the same idempotency key, on both attempts.
     assert fake.requests[0].body == fake.requests[1].body
-    assert fake.requests[0].body["message"]["idempotency_key"]
+    sent = fake.requests[0].body
+    assert sent is not None and sent["message"]["idempotency_key"]
 
 
 def one_code_per_set() -> list[int]:
@@ -176,7 +188,7 @@ def one_code_per_set() -> list[int]:
 def test_a_retry_snippet_gives_up_without_waiting_after_the_last_attempt(code, language, tmp_path):
     if language not in languages():
         pytest.skip("node is not installed")
-    name = get_catalogue().get(code).snippet_set.name
+    name = snippet_set(code).name
     attempts, waits, _ = RETRY_SETS[name]
     fake = FakeLinq(envelope(code), failures=1000)
     done, sleeps = run(language, snippet(code, language), tmp_path, fake)
