@@ -23,11 +23,14 @@ class FakeLinq:
     envelope: dict
     failures: int = 1
     available: bool = False  # the capability checks' answer
+    fail_method: str | None = None  # fail only requests with this method (None: any)
     requests: list[Seen] = field(default_factory=list)
+    failed: int = 0
 
     def answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict, dict]:
         self.requests.append(Seen(method, path, body))
-        if len(self.requests) <= self.failures:
+        if self.failed < self.failures and self.fail_method in (None, method):
+            self.failed += 1
             error = self.envelope["error"]
             headers = {"X-Trace-ID": self.envelope["trace_id"]}
             if "retry_after" in error:

@@ -7,6 +7,7 @@ each wait against the page's promise: capped, and never after the last attempt.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -210,3 +211,62 @@ def test_the_1007_snippet_reads_retry_after_and_refuses_long_waits(tmp_path):
     fake = FakeLinq(long_wait, failures=1000)
     done, sleeps = run("python", snippet(1007, "python"), tmp_path, fake)
     assert done.returncode != 0 and len(fake.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "curl"])
+@pytest.mark.parametrize(
+    ("code", "fail_method", "expected", "expected_curl"),
+    [
+        (2012, "GET", ["GET", "POST"], ["POST"]),
+        (2014, "POST", ["GET", "POST", "PATCH"], ["POST", "PATCH"]),
+    ],
+)
+def test_the_contact_card_snippet_creates_or_updates(
+    code, fail_method, expected, expected_curl, language, tmp_path
+):
+    if language not in languages():
+        pytest.skip("node is not installed")
+    fake = FakeLinq(envelope(code), failures=1, fail_method=fail_method)
+    done, sleeps = run(language, snippet(code, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    methods = [seen.method for seen in fake.requests]
+    assert methods == (expected_curl if language == "curl" else expected)
+    for seen in fake.requests:
+        if seen.method == "PATCH":
+            assert seen.path == "/v3/contact_card?phone_number=%2B12223334444"
+        if seen.method in ("POST", "PATCH"):
+            assert seen.body == {
+                "phone_number": "+12223334444",
+                "first_name": "Acme",
+                "last_name": "Support",
+            }
+    assert sleeps == []
+
+
+def fenced(language: str) -> list[tuple[str, str]]:
+    """Every fenced block of a language in the code and guide pages, with the page it is on."""
+    catalogue = get_catalogue()
+    pages = [(f"{e.code}.md", e.guidance_source) for e in catalogue.codes]
+    pages += [(f"guides/{g.slug}.md", g.source) for g in catalogue.guides.values()]
+    return [
+        (name, block)
+        for name, text in pages
+        for block in re.findall(rf"^```{language}\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    ]
+
+
+def test_every_python_block_in_the_pages_compiles():
+    blocks = fenced("python")
+    assert blocks
+    for name, block in blocks:
+        compile(block, name, "exec")
+
+
+def test_every_shell_block_in_the_pages_parses(tmp_path):
+    blocks = fenced("bash") + fenced("sh")
+    assert blocks
+    for number, (name, block) in enumerate(blocks):
+        script = tmp_path / f"{number}.sh"
+        script.write_text(block)
+        done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert done.returncode == 0, (name, done.stderr)
