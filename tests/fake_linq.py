@@ -16,6 +16,8 @@ class Seen:
     method: str
     path: str
     body: dict | None
+    headers: dict = field(default_factory=dict)
+    raw: bytes = b""
 
 
 @dataclass
@@ -26,9 +28,9 @@ class FakeLinq:
     fail_method: str | None = None  # fail only requests with this method (None: any)
     requests: list[Seen] = field(default_factory=list)
     failed: int = 0
+    base_url: str = ""  # set by serve()
 
     def answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict, dict]:
-        self.requests.append(Seen(method, path, body))
         if self.failed < self.failures and self.fail_method in (None, method):
             self.failed += 1
             error = self.envelope["error"]
@@ -41,6 +43,21 @@ class FakeLinq:
             return 200, trace, {"address": (body or {}).get("address"), "available": self.available}
         if path.startswith("/v3/contact_card") and method == "GET":
             return 200, trace, {"contact_cards": []}
+        if path == "/v3/attachments" and method == "POST":
+            return (
+                200,
+                trace,
+                {
+                    "attachment_id": "6f1c7a52-0000-4000-8000-00000000a77c",
+                    "upload_url": f"{self.base_url}/upload/6f1c7a52",
+                    "required_headers": {
+                        "Content-Type": (body or {}).get("content_type", ""),
+                        "x-amz-meta-check": "exactly-this",
+                    },
+                },
+            )
+        if path.startswith("/upload/"):
+            return 200, {}, {}
         if path.startswith("/v3/phone_numbers"):
             line = {"id": "7c1c3f0e-0000-4000-8000-000000000001", "phone_number": "+12223334444"}
             return 200, trace, {"phone_numbers": [{**line, "status": "ACTIVE"}]}
@@ -57,7 +74,12 @@ def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
             except ValueError:
                 body = {"unparseable": raw.decode("utf-8", "replace")}
             headers: dict[str, str]
-            if self.headers.get("Authorization") != "Bearer test-key":
+            fake.requests.append(
+                Seen(self.command, self.path, body, dict(self.headers.items()), raw)
+            )
+            if self.path.startswith("/upload/"):
+                status, headers, payload = fake.answer(self.command, self.path, body)
+            elif self.headers.get("Authorization") != "Bearer test-key":
                 status, headers, payload = 401, {}, {"success": False}
             else:
                 status, headers, payload = fake.answer(self.command, self.path, body)
@@ -76,5 +98,6 @@ def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"

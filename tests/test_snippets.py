@@ -270,3 +270,47 @@ def test_every_shell_block_in_the_pages_parses(tmp_path):
         script.write_text(block)
         done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
         assert done.returncode == 0, (name, done.stderr)
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "curl"])
+@pytest.mark.parametrize("code", [2003, 5005])
+def test_the_pre_upload_snippet_puts_the_raw_bytes_with_the_required_headers(
+    code, language, tmp_path, monkeypatch
+):
+    if language not in languages():
+        pytest.skip("node is not installed")
+    if language == "curl" and not shutil.which("jq"):
+        pytest.skip("jq is not installed") if not os.environ.get("CI") else pytest.fail("no jq")
+    pdf = tmp_path / "brochure.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    monkeypatch.setenv("UPLOAD_FILE", str(pdf))
+    fake = FakeLinq(envelope(code), failures=0)
+    done, _ = run(language, snippet(code, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "6f1c7a52-0000-4000-8000-00000000a77c"
+    create, put = fake.requests
+    assert (create.method, create.path) == ("POST", "/v3/attachments")
+    assert create.body == {
+        "filename": "brochure.pdf",
+        "content_type": "application/pdf",
+        "size_bytes": pdf.stat().st_size,
+    }
+    assert (put.method, put.path) == ("PUT", "/upload/6f1c7a52")
+    assert put.raw == pdf.read_bytes()
+    headers = {k.lower(): v for k, v in put.headers.items()}
+    assert headers["x-amz-meta-check"] == "exactly-this"
+    assert headers["content-type"] == "application/pdf"
+    assert "authorization" not in headers  # the token never goes to the storage URL
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "curl"])
+def test_the_pre_upload_snippet_stops_when_linq_refuses(language, tmp_path, monkeypatch):
+    if language not in languages() or (language == "curl" and not shutil.which("jq")):
+        pytest.skip("a runtime is not installed")
+    pdf = tmp_path / "brochure.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    monkeypatch.setenv("UPLOAD_FILE", str(pdf))
+    fake = FakeLinq(envelope(5005), failures=1)
+    done, _ = run(language, snippet(5005, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert [seen.method for seen in fake.requests] == ["POST"]
