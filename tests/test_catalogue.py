@@ -84,11 +84,14 @@ def test_guidance_is_rendered_with_toc_and_highlighting_classes():
     entry = entry_for(1007)
     assert '<h2 id="what-triggers-it">' in entry.guidance.html
     assert 'href="#how-to-fix-it"' in entry.guidance.toc_html
-    assert '<div class="highlight">' in entry.guidance.html
+    assert entry.snippet_set is not None
+    snippets = [snippet.html for snippet in entry.snippet_set.snippets]
+    for html in snippets:
+        assert '<div class="highlight">' in html
     assert 'class="highlight"' in entry.example_html
     # Classes, never inline styles: the CSP forbids style attributes.
-    assert "style=" not in entry.guidance.html
-    assert "style=" not in entry.example_html
+    for html in [entry.guidance.html, entry.example_html, *snippets]:
+        assert "style=" not in html
 
 
 def test_markdown_renders_tables_and_fenced_code():
