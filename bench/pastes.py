@@ -23,7 +23,8 @@ def cut(text: str, limit: int = LIMIT) -> str:
 
 
 def repeat(unit: str, limit: int = LIMIT) -> str:
-    return cut(unit * (limit // len(unit.encode()) + 1), limit)
+    """As many whole copies of `unit` as fit in `limit` bytes."""
+    return unit * (limit // len(unit.encode()))
 
 
 def _json_in_json(levels: int) -> str:

@@ -29,12 +29,13 @@ KIND_LABELS = {
 }
 
 # Facts in the order they are shown; `key` lets a template render one richly (a badge, a link).
-DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, TRACE_ID, CHANGE = (
+DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, SEEN, TRACE_ID, CHANGE = (
     "documented",
     "category",
     "http_status",
     "message",
     "retry",
+    "seen",
     "trace_id",
     "change",
 )
@@ -75,6 +76,8 @@ class DiagnosisView:
     read: Link | None
     support: Link
     share: Link | None  # None for a diagnosis that is itself a shared one
+    trace_ids: tuple[str, ...] = ()  # of this diagnosis and its copies, as listed
+    more_trace_ids: int = 0  # distinct trace ids past those listed
 
     def fact_text(self, key: str) -> str | None:
         """The text of the fact `key`, or None when it is not shown."""
@@ -91,15 +94,33 @@ class ReportView:
     advice: str | None  # what to paste to learn more
     groups: list[CodeGroup]  # the summary by code; empty unless several codes were diagnosed
     diagnoses: tuple[DiagnosisView, ...]
+    more_note: str | None  # how many distinct diagnoses are counted but not shown
+
+
+def _count_note(report: Report) -> str:
+    """ "(6,554)" after the kind; "(6,554, 3 distinct)" when copies were collapsed."""
+    errors = max(report.error_count, len(report.diagnoses))
+    if errors <= 1:
+        return ""
+    distinct = max(report.distinct_count, len(report.diagnoses))
+    return f"({errors:,})" if distinct == errors else f"({errors:,}, {distinct:,} distinct)"
+
+
+def _more_note(report: Report) -> str | None:
+    hidden = report.hidden_count
+    if not hidden:
+        return None
+    shown = len(report.diagnoses)
+    return (
+        f"{hidden:,} more distinct diagnos{'is' if hidden == 1 else 'es'} not shown: only the "
+        f"first {shown} are. Paste the lines around the error that matters to see it here."
+    )
 
 
 def present_report(report: Report) -> ReportView:
     count = len(report.diagnoses)
     several_meanings = report.input_kind == "message" and count > 1
-    if several_meanings:
-        count_note = f"({count} possible codes)"
-    else:
-        count_note = f"({count})" if count > 1 else ""
+    count_note = f"({count} possible codes)" if several_meanings else _count_note(report)
     if several_meanings:
         advice = (
             f"The text fits {count} codes equally well. The `code` in the full response decides "
@@ -121,6 +142,7 @@ def present_report(report: Report) -> ReportView:
         advice=advice,
         groups=report.groups() if count > 1 and not several_meanings else [],
         diagnoses=tuple(present_diagnosis(d) for d in report.diagnoses),
+        more_note=_more_note(report),
     )
 
 
@@ -158,7 +180,14 @@ def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> Diagnosi
     shows_retry = diagnosis.code is not None or diagnosis.source != "trace_id"
     if shows_retry:
         facts.append(Fact(RETRY, "Retry?", retry.summary))
-    if diagnosis.trace_id:
+    if diagnosis.count > 1:
+        facts.append(Fact(SEEN, "Seen", f"{diagnosis.count:,} times in the paste, alike"))
+    trace_ids = diagnosis.listed_trace_ids
+    if len(trace_ids) > 1:
+        more = diagnosis.distinct_trace_ids - len(trace_ids)
+        listed = " ".join(trace_ids) + (f" and {more:,} more" if more else "")
+        facts.append(Fact(TRACE_ID, f"Trace ids ({diagnosis.distinct_trace_ids:,})", listed))
+    elif diagnosis.trace_id:
         facts.append(Fact(TRACE_ID, "Trace id", diagnosis.trace_id))
     else:
         facts.append(Fact(TRACE_ID, "Trace id", "none" if shared else "none in the paste"))
@@ -188,6 +217,8 @@ def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> Diagnosi
         read=Link(f"Read about {entry.code}", diagnosis.url) if entry and diagnosis.url else None,
         support=Link("Contact support", diagnosis.support_url),
         share=None if shared else Link("Share this diagnosis", share_url),
+        trace_ids=diagnosis.listed_trace_ids,
+        more_trace_ids=diagnosis.distinct_trace_ids - len(diagnosis.listed_trace_ids),
     )
 
 

@@ -4,7 +4,7 @@ The page, the JSON API, the command line and the support form use only what is n
 """
 
 from diagnose.engine.findings import FINDINGS, INPUT_FINDINGS, finding, oversized_report
-from diagnose.engine.limits import MAX_DEPTH, MAX_INPUT_BYTES
+from diagnose.engine.limits import MAX_DEPTH, MAX_GROUPS, MAX_INPUT_BYTES, MAX_TRACE_IDS
 from diagnose.engine.reader import diagnose, diagnose_bytes
 from diagnose.engine.results import (
     INPUT_KINDS,
@@ -23,7 +23,9 @@ __all__ = [
     "INPUT_KINDS",
     "LEVELS",
     "MAX_DEPTH",
+    "MAX_GROUPS",
     "MAX_INPUT_BYTES",
+    "MAX_TRACE_IDS",
     "CodeGroup",
     "Diagnosis",
     "Finding",

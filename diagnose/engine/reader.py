@@ -16,14 +16,16 @@ Order of work, and why:
 """
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.utils import timezone
 
 from diagnose.engine.bare import read_bare
 from diagnose.engine.findings import finding, oversized_report
+from diagnose.engine.grouping import Grouped, group_items
 from diagnose.engine.jsonscan import WHITESPACE, JsonFound, clean_text, find_json_values
-from diagnose.engine.limits import MAX_DEPTH, MAX_INPUT_BYTES
+from diagnose.engine.limits import MAX_DEPTH, MAX_GROUPS, MAX_INPUT_BYTES
 from diagnose.engine.paste import Paste
 from diagnose.engine.redaction import redact_with_positions
 from diagnose.engine.request import check_request
@@ -55,7 +57,7 @@ from diagnose.engine.timing import retry_timing
 from diagnose.engine.values import MISSING, is_int, observable, parse_http_date
 from errors.catalogue import Catalogue, get_catalogue
 
-type Reading = tuple[str, list[Finding], list[Diagnosis]]  # input kind, findings, diagnoses
+type Reading = tuple[str, list[Finding], Grouped]  # input kind, findings, diagnoses
 
 
 def diagnose(
@@ -73,7 +75,8 @@ def diagnose(
     findings = [_secrets_masked(len(replacements))] if replacements else []
     if not redacted.strip():
         return Report("unrecognized", (finding("empty_input"),), (), redacted, 400)
-    kind, more_findings, diagnoses = read(Paste(text, redacted, replacements, catalogue, now))
+    kind, more_findings, grouped = read(Paste(text, redacted, replacements, catalogue, now))
+    diagnoses = list(grouped.shown)
     request = check_request(redacted)
     if request is not None:
         kind, more_findings, diagnoses = with_request(request, (kind, more_findings, diagnoses))
@@ -85,6 +88,8 @@ def diagnose(
         200,
         len(replacements),
         request,
+        error_count=grouped.errors,
+        distinct_count=grouped.distinct,
     )
 
 
@@ -126,7 +131,7 @@ def read(paste: Paste) -> Reading:
     bare = read_bare(paste.text, paste.catalogue)
     if bare is not None:
         kind, diagnoses = bare
-        return kind, findings, diagnoses
+        return kind, findings, Grouped.every(diagnoses)
     loose = loose_items(paste.text, 0, len(paste.text), None)
     if loose:
         signals.items = loose
@@ -138,7 +143,7 @@ def read(paste: Paste) -> Reading:
         return kind, findings, diagnose_items(paste, signals)
     if found.too_deep_at is None:
         findings += not_json(paste, found)
-    return "unrecognized", findings, []
+    return "unrecognized", findings, Grouped.every([])
 
 
 def _json_string(text: str) -> list[Found]:
@@ -290,8 +295,21 @@ def signal_findings(signals: Signals) -> list[Finding]:
 # One diagnosis per error -------------------------------------------------------------------------
 
 
-def diagnose_items(paste: Paste, signals: Signals) -> list[Diagnosis]:
-    return [diagnose_item(paste, item) for item in signals.items]
+def diagnose_items(paste: Paste, signals: Signals) -> Grouped:
+    """One diagnosis per distinct error, in the order first seen (`grouping`): errors that
+    differ only in their trace ids are diagnosed once and counted. Only the first MAX_GROUPS
+    are diagnosed; the others are counted."""
+    groups = group_items(signals.items)
+    shown = tuple(
+        replace(
+            diagnose_item(paste, group.representative),
+            count=group.count,
+            trace_ids=group.listed_trace_ids,
+            trace_id_count=len(group.trace_ids),
+        )
+        for group in groups[:MAX_GROUPS]
+    )
+    return Grouped(shown, len(signals.items), len(groups))
 
 
 def diagnose_item(paste: Paste, item: ErrorItem) -> Diagnosis:

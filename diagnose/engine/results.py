@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from diagnose.engine.limits import MAX_TRACE_IDS
 from errors.catalogue import Category, ErrorCode
 
 if TYPE_CHECKING:
@@ -126,8 +127,11 @@ class Diagnosis:
     url: str | None
     support_url: str
     source: str = "envelope"  # which kind of thing held this error
-    line: int | None = None  # where it starts in the paste
+    line: int | None = None  # where it starts in the paste (the first of its copies)
     response_date: datetime | None = None  # the pasted Date header
+    count: int = 1  # how many errors of the paste diagnose exactly like this one
+    trace_ids: tuple[str, ...] = ()  # theirs, in order, at most MAX_TRACE_IDS
+    trace_id_count: int = 0  # how many distinct trace ids they had in all
 
     @property
     def message(self) -> str | None:
@@ -139,6 +143,15 @@ class Diagnosis:
 
     def findings_by_level(self) -> list[tuple[str, list[Finding]]]:
         return by_level(self.findings)
+
+    @property
+    def listed_trace_ids(self) -> tuple[str, ...]:
+        """The trace ids of this diagnosis and its copies (at most MAX_TRACE_IDS)."""
+        return self.trace_ids or ((self.trace_id,) if self.trace_id else ())
+
+    @property
+    def distinct_trace_ids(self) -> int:
+        return max(self.trace_id_count, len(self.listed_trace_ids))
 
     def share_params(self) -> list[tuple[str, str]]:
         """Query parameters that reproduce this diagnosis: ids and numbers, never pasted text."""
@@ -168,6 +181,9 @@ class Diagnosis:
             "findings": [f.as_dict() for f in self.findings],
             "url": self.url,
             "support_url": self.support_url,
+            "count": self.count,
+            "trace_ids": list(self.listed_trace_ids),
+            "trace_id_count": self.distinct_trace_ids,
         }
 
 
@@ -190,20 +206,37 @@ class Report:
     status_code: int  # 200, or 400 for an empty paste, 413 past MAX_INPUT_BYTES
     secrets_masked: int = 0
     request: "RequestCheck | None" = None  # the request the paste holds, checked
+    error_count: int = 0  # errors found in the paste, each copy counted
+    distinct_count: int = 0  # distinct diagnoses among them; `diagnoses` holds the first ones
+
+    @property
+    def truncated(self) -> bool:
+        """Some distinct diagnoses are counted but not shown (past MAX_GROUPS)."""
+        return self.distinct_count > len(self.diagnoses)
+
+    @property
+    def hidden_count(self) -> int:
+        return max(0, self.distinct_count - len(self.diagnoses))
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON of SPEC §5, with `request` when the paste holds the request that was sent."""
+        """The JSON of SPEC §5, with the totals of a bounded answer: `count` distinct
+        diagnoses in all (`diagnoses` holds at most MAX_GROUPS of them, in the order first
+        seen; `truncated` says some are left out) and `error_count` errors in the paste; and
+        `request` when the paste holds the request that was sent."""
         data: dict[str, Any] = {
             "input_kind": self.input_kind,
             "findings": [f.as_dict() for f in self.findings],
             "diagnoses": [d.as_dict() for d in self.diagnoses],
+            "count": max(self.distinct_count, len(self.diagnoses)),
+            "error_count": max(self.error_count, sum(d.count for d in self.diagnoses)),
+            "truncated": self.truncated,
         }
         if self.request is not None:
             data["request"] = self.request.as_dict()
         return data
 
     def groups(self) -> list[CodeGroup]:
-        """Diagnoses grouped by code, most frequent first, with every trace id."""
+        """The diagnoses shown, summed up by code, most frequent first, with their trace ids."""
         order: dict[int | None, list[Diagnosis]] = {}
         for item in self.diagnoses:
             order.setdefault(item.code, []).append(item)
@@ -211,8 +244,10 @@ class Report:
             CodeGroup(
                 code=code,
                 entry=items[0].entry,
-                count=len(items),
-                trace_ids=tuple(dict.fromkeys(d.trace_id for d in items if d.trace_id)),
+                count=sum(d.count for d in items),
+                trace_ids=tuple(dict.fromkeys(t for d in items for t in d.listed_trace_ids))[
+                    :MAX_TRACE_IDS
+                ],
             )
             for code, items in order.items()
         ]

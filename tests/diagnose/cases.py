@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES, Report
+from diagnose.engine import (
+    FINDINGS,
+    INPUT_KINDS,
+    LEVELS,
+    MAX_GROUPS,
+    MAX_INPUT_BYTES,
+    MAX_TRACE_IDS,
+    Report,
+)
 from errors.catalogue import BACKOFF_SCHEDULE
 
 NOW = datetime(2026, 11, 3, 14, 2, 37, tzinfo=UTC)
@@ -407,10 +415,10 @@ X-Trace-ID: {T1}
             ]
         ),
         "batch",
-        [2004, 2004, 1007],
-        verdicts=["no", "no", "yes"],
-        after=[None, None, 12],
-        trace_ids=[T1, T2, T3],
+        [2004, 1007],  # the two 401s differ only in their trace ids: one diagnosis, counted 2
+        verdicts=["no", "yes"],
+        after=[None, 12],
+        trace_ids=[T1, T3],
     ),
     "JSON array": Case(
         "["
@@ -430,8 +438,8 @@ X-Trace-ID: {T1}
         + envelope(code=2008, status=403, message="Recipient not allowed", trace_id=T2)
         + "\n",
         "batch",
-        [2008, 2008],
-        trace_ids=[T1, T2],
+        [2008],  # alike but for their trace ids
+        trace_ids=[T1],
     ),
     "body kept as a JSON string in a log record": Case(
         json.dumps(
@@ -635,7 +643,8 @@ def assert_well_formed(report: Report) -> None:
     data = report.as_dict()
     text = json.dumps(data, allow_nan=False, ensure_ascii=False)
     text.encode("utf-8")  # no lone surrogates (ensure_ascii would hide them as escapes)
-    assert set(data) == {"input_kind", "findings", "diagnoses"} | (
+    bounded = {"count", "error_count", "truncated"}
+    assert set(data) == {"input_kind", "findings", "diagnoses"} | bounded | (
         {"request"} if report.request is not None else set()
     )
     if report.request is not None:
@@ -645,6 +654,12 @@ def assert_well_formed(report: Report) -> None:
         for item in data["request"]["findings"]:
             assert item["id"] in FINDINGS
             assert item["fix"]
+    assert len(data["diagnoses"]) <= MAX_GROUPS
+    assert data["count"] >= len(data["diagnoses"])
+    assert data["truncated"] == (data["count"] > len(data["diagnoses"]))
+    assert data["error_count"] >= sum(d["count"] for d in data["diagnoses"])
+    if not data["truncated"]:
+        assert data["error_count"] == sum(d["count"] for d in data["diagnoses"])
     assert report.input_kind in INPUT_KINDS
     assert report.status_code in (200, 400, 413)
     for item in data["findings"] + [f for d in data["diagnoses"] for f in d["findings"]]:
@@ -654,8 +669,11 @@ def assert_well_formed(report: Report) -> None:
     for diagnosis in data["diagnoses"]:
         assert set(diagnosis) == {
             "code", "known", "category", "message", "http_status", "observed", "retry",
-            "trace_id", "findings", "url", "support_url",
+            "trace_id", "findings", "url", "support_url", "count", "trace_ids", "trace_id_count",
         }  # fmt: skip
+        assert diagnosis["count"] >= 1
+        assert len(diagnosis["trace_ids"]) <= min(MAX_TRACE_IDS, diagnosis["trace_id_count"])
+        assert diagnosis["trace_id"] == (diagnosis["trace_ids"] or [None])[0]
         assert set(diagnosis["observed"]) == {"http_status", "status", "message", "retry_after"}
         assert set(diagnosis["retry"]) == {"verdict", "after_seconds", "schedule_seconds"}
         assert diagnosis["retry"]["verdict"] in ("yes", "no", "sometimes", None)

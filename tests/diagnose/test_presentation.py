@@ -88,7 +88,9 @@ def test_a_shared_diagnosis_has_no_share_link_and_says_none_plainly():
 
 def test_report_counts_and_advice():
     batch = present_report(diagnose(CASES["NDJSON"].paste, now=NOW))
-    assert batch.count_note == "(3)" and batch.groups and batch.advice is None
+    # Three errors, two of them alike but for their trace ids: one card for those two.
+    assert batch.count_note == "(3, 2 distinct)" and batch.groups and batch.advice is None
+    assert [card.diagnosis.count for card in batch.diagnoses] == [2, 1]
     code = present_report(diagnose("2004", now=NOW))
     assert code.count_note == "" and not code.groups
     assert code.advice is not None and code.advice.startswith(

@@ -89,8 +89,14 @@ def test_spec_json_shape():
                 ],
                 "url": "/errors/1007/",
                 "support_url": f"/support/new/?code=1007&trace_id={T1}&status=429",
+                "count": 1,
+                "trace_ids": [T1],
+                "trace_id_count": 1,
             }
         ],
+        "count": 1,
+        "error_count": 1,
+        "truncated": False,
     }
 
 

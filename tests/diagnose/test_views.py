@@ -158,7 +158,10 @@ def test_batch_summary_groups_by_code(client):
     rows = re.findall(r"<tr>(.*?)</tr>", summary, re.S)
     assert "2004" in rows[1] and "<td>2</td>" in rows[1] and T1 in rows[1] and T2 in rows[1]
     assert "1007" in rows[2] and "<td>1</td>" in rows[2]
-    assert html.count('class="card diagnosis-card"') == 3
+    # The two 401s differ only in their trace ids: one card, seen twice, with both ids.
+    assert html.count('class="card diagnosis-card"') == 2
+    card = html[html.index('class="card diagnosis-card"') : html.index("</article>")]
+    assert "2 times in the paste" in card and T1 in card and T2 in card
 
 
 def test_findings_are_grouped_by_level(client):
@@ -311,6 +314,9 @@ def test_api_too_large_is_413(client):
             }
         ],
         "diagnoses": [],
+        "count": 0,
+        "error_count": 0,
+        "truncated": False,
     }
 
 

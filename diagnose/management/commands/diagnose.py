@@ -101,6 +101,8 @@ class Command(BaseCommand):
         for card in view.diagnoses:
             lines += self.diagnosis(card, base_url)
             lines.append("")
+        if view.more_note:
+            lines += [*textwrap.wrap(view.more_note, WIDTH), ""]
         return "\n".join(lines).rstrip() + "\n"
 
     def diagnosis(self, card: DiagnosisView, base_url: str) -> list[str]:
