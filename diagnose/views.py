@@ -6,6 +6,8 @@ Should anything fail, Django's error report shows neither the posted paste nor t
 of any frame beneath these views (`sensitive_post_parameters`, `sensitive_variables`).
 """
 
+from datetime import datetime, timedelta
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.shortcuts import render
@@ -23,10 +25,27 @@ from diagnose.engine import (
     oversized_report,
     shared_diagnosis,
 )
+from diagnose.engine.redaction import redact_secrets
 from diagnose.examples import examples
 from diagnose.presentation import present_diagnosis, present_report
+from linqdocs import ratelimit
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
 from linqdocs.requests import SiteRequest
+
+
+def _rate_limited(request: HttpRequest) -> ratelimit.Decision:
+    """Count this diagnosis against DIAGNOSE_RATE_LIMIT, per client, page and API together."""
+    rate = ratelimit.configured_rate("DIAGNOSE_RATE_LIMIT")
+    return ratelimit.hit("diagnose", ratelimit.client_address(request), rate)
+
+
+def _limit_message(retry_after: int, now: datetime) -> str:
+    wait = f"{retry_after} s" if retry_after < 120 else f"{-(-retry_after // 60)} min"
+    at = (now + timedelta(seconds=retry_after)).strftime("%H:%M:%S UTC")
+    return (
+        "Many pastes were diagnosed from your address in a short time, so this one was not. "
+        f"Your paste is still in the box (secrets masked): try again in about {wait}, at {at}."
+    )
 
 
 def _read_paste(request: HttpRequest) -> str | None:
@@ -42,15 +61,22 @@ def _read_paste(request: HttpRequest) -> str | None:
 @sensitive_variables()
 def page(request: SiteRequest) -> HttpResponse:
     """GET: the paste form (`?example=<slug>` fills it). POST: the diagnosis, as a fragment
-    for htmx and as the whole page otherwise; always 200 so that htmx swaps it in."""
+    for htmx and as the whole page otherwise; 200 so that htmx swaps it in, or 429 past
+    DIAGNOSE_RATE_LIMIT with the paste kept (diagnose.js swaps that answer in too)."""
     now = timezone.now()
     available = examples(now)
     report: Report | None = None
     envelope = ""
+    limited: ratelimit.Decision | None = None
     if request.method == "POST":
         paste = _read_paste(request)
-        report = oversized_report() if paste is None else diagnose(paste, now=now)
-        envelope = report.redacted_text  # what the box shows again: secrets masked
+        decision = _rate_limited(request)
+        if not decision.allowed:
+            limited = decision
+            envelope = redact_secrets(paste or "")[0]  # kept, as the box always shows it: masked
+        else:
+            report = oversized_report() if paste is None else diagnose(paste, now=now)
+            envelope = report.redacted_text  # what the box shows again: secrets masked
     else:
         chosen = next((e for e in available if e.slug == request.GET.get("example")), None)
         envelope = chosen.text if chosen else ""
@@ -60,15 +86,18 @@ def page(request: SiteRequest) -> HttpResponse:
         "envelope": envelope,
         "report": report,
         "view": present_report(report) if report else None,
+        "limited": _limit_message(limited.retry_after, now) if limited else None,
         "max_kib": MAX_INPUT_BYTES // 1024,
     }
     template = "diagnose/page.html"
     if request.method == "POST" and request.htmx:
         template += "#result"
-    response = render(request, template, context)
+    response = render(request, template, context, status=429 if limited else 200)
     patch_vary_headers(response, ["HX-Request"])
-    if report is not None:
+    if request.method == "POST":
         add_never_cache_headers(response)
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
     return response
 
 
@@ -84,6 +113,18 @@ def api(request: HttpRequest) -> JsonResponse:
             "POST the pasted text as the raw request body to diagnose it.",
         )
         response["Allow"] = "POST"
+        return response
+    decision = _rate_limited(request)
+    if not decision.allowed:
+        response = api_envelope(
+            request,
+            429,
+            "rate_limited",
+            f"Too many diagnoses from this client; retry after {decision.retry_after} s.",
+            retry_after=decision.retry_after,
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        add_never_cache_headers(response)
         return response
     declared = request.META.get("CONTENT_LENGTH", "")
     if declared.isdigit() and int(declared) > MAX_INPUT_BYTES:

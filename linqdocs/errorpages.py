@@ -30,9 +30,14 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def api_envelope(
-    request: HttpRequest, status: int, code: str | None = None, message: str | None = None
+    request: HttpRequest,
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    **error_fields: object,
 ) -> JsonResponse:
-    """The project's own errors in the Linq envelope (SPEC §2), with the request's trace id."""
+    """The project's own errors in the Linq envelope (SPEC §2), with the request's trace id;
+    `error_fields` go into `error` beside status, code and message (`retry_after` on a 429)."""
     if code is None or message is None:
         phrase = HTTPStatus(status).phrase
         default = MESSAGES.get(status, (phrase.lower().replace(" ", "_").replace("-", "_"), phrase))
@@ -40,7 +45,7 @@ def api_envelope(
     return JsonResponse(
         {
             "success": False,
-            "error": {"status": status, "code": code, "message": message},
+            "error": {"status": status, "code": code, "message": message, **error_fields},
             "trace_id": getattr(request, "trace_id", None),
         },
         status=status,

@@ -44,6 +44,14 @@
     });
   }
 
+  // Too many diagnoses (429): the answer says when to try again; show it like any other.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // After htmx puts a diagnosis in place, keyboard and screen-reader users continue from it.
   document.addEventListener("htmx:afterSettle", function (event) {
     var result = document.getElementById("diagnosis");

@@ -182,3 +182,24 @@ def test_a_bad_trace_id_is_explained_and_the_typing_kept(page: Page) -> None:
     expect(page.locator(".field--invalid")).to_contain_text("is not a trace id")
     expect(field(page, "subject")).to_have_value("Rate limited all day")
     expect(field(page, "email")).to_have_value("dev@example.com")
+
+
+def test_too_many_diagnoses_keep_the_paste_and_say_when_to_try_again(
+    page: Page, watch, settings
+) -> None:
+    settings.DIAGNOSE_RATE_LIMIT = "1/h"
+    cache.clear()
+    page.goto("/diagnose/")
+    diagnose(page, ENVELOPE)
+    box = page.locator("[data-diagnose-box]")
+    box.fill("2004")
+    with page.expect_response(lambda r: r.url.endswith("/diagnose/") and r.status == 429):
+        page.get_by_role("button", name="Diagnose", exact=True).click()
+
+    notice = page.locator("#diagnosis [role=alert]")
+    expect(notice).to_contain_text("try again in about")
+    expect(notice).to_contain_text("UTC")
+    expect(page.locator("#diagnosis .diagnosis-card")).to_have_count(0)
+    expect(box).to_have_value("2004")
+    watch.clear(page)  # the 429 was provoked on purpose
+    cache.clear()
