@@ -15,8 +15,18 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from diagnose.engine import MAX_GROUPS, MAX_INPUT_BYTES, MAX_TRACE_IDS, diagnose, reader
+from diagnose.engine import (
+    MAX_DEPTH,
+    MAX_GROUPS,
+    MAX_INPUT_BYTES,
+    MAX_TRACE_IDS,
+    diagnose,
+    jsonscan,
+    reader,
+)
 from support.forms import new_form_token
 from support.models import Ticket
 
@@ -132,3 +142,65 @@ def test_a_long_message_is_echoed_only_in_part():
     paste = json.dumps({"success": False, "error": {"code": 1007, "message": long}})
     data = diagnose(paste, now=NOW).as_dict()
     assert len(json.dumps(data)) < 8_000
+
+
+# --- The structure pass takes runs of brackets whole -----------------------------------------
+
+
+def reference_structure(text: str) -> dict[int, tuple[int, int]]:
+    """The structure pass bracket by bracket, with no depth cap: what jsonscan must agree with
+    wherever it records a bracket."""
+    spans: dict[int, tuple[int, int]] = {}
+    stack: list[list[int]] = []
+    for match in jsonscan._STRUCTURE.finditer(text):
+        char = text[match.start()]
+        if char in "[{":
+            stack.append([match.start(), len(stack) + 1, len(stack) + 1])
+        elif char != '"' and stack:
+            position, depth, deepest = stack.pop()
+            spans[position] = (match.end(), deepest - depth + 1)
+            if stack and stack[-1][2] < deepest:
+                stack[-1][2] = deepest
+    while stack:
+        position, depth, deepest = stack.pop()
+        spans[position] = (len(text), deepest - depth + 1)
+        if stack and stack[-1][2] < deepest:
+            stack[-1][2] = deepest
+    return spans
+
+
+structure_text = st.text(st.sampled_from(list('[]{}" a\n\\')), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(structure_text)
+def test_the_structure_pass_agrees_bracket_by_bracket(text):
+    expected = reference_structure(text)
+    found = jsonscan._structure(text, 0, len(text))
+    for position, (end, nesting) in found.items():
+        if nesting <= MAX_DEPTH:  # the spans a candidate may use are exact
+            assert expected[position] == (end, nesting)
+        else:
+            assert expected[position][1] > MAX_DEPTH
+    # Every bracket a candidate may start at and read whole is recorded.
+    for position in expected:
+        depth = sum(1 for p, (e, _n) in expected.items() if p < position and e > position) + 1
+        if depth <= jsonscan._RECORDED_DEPTH:
+            assert position in found
+
+
+def test_a_run_of_brackets_costs_a_few_steps():
+    assert len(jsonscan._structure("[" * MAX_INPUT_BYTES, 0, MAX_INPUT_BYTES)) == (
+        jsonscan._RECORDED_DEPTH
+    )
+    deep = "[" * 30_000 + "]" * 30_000
+    spans = jsonscan._structure(deep, 0, len(deep))
+    assert spans[0] == (len(deep), 30_000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 90), structure_text, st.integers(0, 90))
+def test_the_structure_pass_agrees_past_the_recorded_depth(opening, text, closing):
+    test_the_structure_pass_agrees_bracket_by_bracket.hypothesis.inner_test(
+        "[" * opening + text + "]" * closing
+    )

@@ -13,8 +13,8 @@ from itertools import islice
 
 from diagnose.engine.limits import MAX_TRACE_IDS
 from diagnose.engine.results import Diagnosis
-from diagnose.engine.rules import trace_rule
 from diagnose.engine.shapes import ErrorItem
+from diagnose.engine.values import explain_trace_id
 
 # Headers that carry the trace id: they differ from one response to the next by nature.
 _TRACE_HEADERS = frozenset({"x-trace-id", "traceparent"})
@@ -56,28 +56,55 @@ class ItemGroup:
         return tuple(islice(self.trace_ids, MAX_TRACE_IDS))
 
 
-def _sameness(item: ErrorItem, trace_findings: tuple[object, ...]) -> tuple[object, ...]:
+def _trace_ids_read(item: ErrorItem) -> tuple[tuple[object, ...], str | None]:
+    """What the trace-id rule (`rules.trace_rule`) reads, cheaply: where trace ids stand and
+    which of them are malformed (and how), which sets errors apart; and the trace id chosen,
+    which does not."""
+    wrapper, error, http = item.wrapper, item.error, item.http
+    candidates = []
+    if "trace_id" in wrapper:
+        candidates.append(("wrapper", wrapper["trace_id"]))
+    if "trace_id" in error and (
+        item.source == "error_object" or (item.source == "envelope" and "trace_id" not in wrapper)
+    ):
+        candidates.append(("error", error["trace_id"]))
+    if http is not None and "x-trace-id" in http.headers:
+        candidates.append(("x-trace-id", http.headers["x-trace-id"]))
+    elif http is not None and "traceparent" in http.headers:
+        candidates.append(("traceparent", http.headers["traceparent"]))
+    places: list[tuple[str, str | None]] = []
+    chosen = None
+    for place, raw in candidates:
+        trace_id, problem = explain_trace_id(raw)
+        places.append((place, problem))
+        chosen = chosen or trace_id
+    return tuple(places), chosen
+
+
+def _sameness(item: ErrorItem, trace_places: tuple[object, ...]) -> tuple[object, ...]:
     """Everything that makes two errors diagnose differently, trace id and offset aside."""
     error = item.error
     if "trace_id" in error:
         error = {name: value for name, value in error.items() if name != "trace_id"}
-    wrapper = {name: value for name, value in item.wrapper.items() if name != "trace_id"}
+    wrapper = item.wrapper
+    if "trace_id" in wrapper:
+        wrapper = {name: value for name, value in wrapper.items() if name != "trace_id"}
     http = None
     if item.http is not None:
         headers = [(k, v) for k, v in item.http.headers.items() if k not in _TRACE_HEADERS]
         http = (item.http.status, tuple(headers))
     # repr, not the values: pasted JSON holds lists and dicts, which cannot be hashed.
-    return (item.source, repr(error), repr(wrapper), http, trace_findings)
+    return (item.source, repr(error), repr(wrapper), http, trace_places)
 
 
 def group_items(items: list[ErrorItem]) -> list[ItemGroup]:
     """The errors' groups in the order each was first seen."""
     groups: dict[tuple[object, ...], ItemGroup] = {}
     for item in items:
-        trace = trace_rule(item)
-        key = _sameness(item, trace.findings)
+        trace_places, trace_id = _trace_ids_read(item)
+        key = _sameness(item, trace_places)
         group = groups.get(key)
         if group is None:
             group = groups[key] = ItemGroup(item)
-        group.add(item, trace.trace_id)
+        group.add(item, trace_id)
     return list(groups.values())

@@ -46,7 +46,7 @@ _CONSTANT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|(?P<constant>-?Infinity|NaN)')
 _OPENERS = re.compile(r'\{(?=[ \t\n\r]*["}])|\[(?=[ \t\n\r]*[\[\]{"\-0-9tfnNI])')
 # Work bound for one paste, in string and bracket tokens walked: ample for any real paste (each
 # value is walked once), and it caps adversarial text that makes every bracket a new start.
-_SCAN_BUDGET = 200_000
+_SCAN_BUDGET = 50_000
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 _BRACKET_RUNS = {"[": re.compile(r"(?:\[[ \t\n\r]*)+"), "{": re.compile(r"(?:\{[ \t\n\r]*)+")}
 
@@ -97,12 +97,23 @@ def _decode(piece: str) -> tuple[Any, int]:
     return _DECODER.raw_decode(piece)
 
 
+# A string, or a run of opening or of closing brackets: the structure pass takes a run whole.
+_STRUCTURE_RUNS = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"?|[\[{](?:[ \t\n\r]*[\[{])*|[\]}](?:[ \t\n\r]*[\]}])*'
+)
+# Brackets deeper than this are counted, not recorded: no candidate that deep is read whole
+# (MAX_DEPTH), and a 64 KiB run of '[' then costs a few steps instead of one per bracket.
+_RECORDED_DEPTH = 2 * MAX_DEPTH + 2
+
+
 def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
     """One pass over text[start:stop]: for each '{' or '[' outside strings, where its value ends
     and how many levels it nests. A candidate starting at such a bracket sees exactly this
-    structure, so it needs no pass of its own."""
+    structure, so it needs no pass of its own. Brackets nested deeper than _RECORDED_DEPTH are
+    only counted; a candidate there scans for itself (bounded by the budget)."""
     spans: dict[int, tuple[int, int]] = {}
     stack: list[list[int]] = []  # [position, depth, deepest depth inside]
+    unrecorded = 0  # open brackets deeper than _RECORDED_DEPTH
 
     def close(end: int) -> None:
         position, depth, deepest = stack.pop()
@@ -110,13 +121,45 @@ def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
         if stack and stack[-1][2] < deepest:
             stack[-1][2] = deepest
 
-    for match in _STRUCTURE.finditer(text, start, stop):
-        char = text[match.start()]
-        if char in "[{":
-            depth = len(stack) + 1
-            stack.append([match.start(), depth, depth])
-        elif char != '"' and stack:
-            close(match.end())
+    for match in _STRUCTURE_RUNS.finditer(text, start, stop):
+        run = match.group()
+        if run[0] == '"':
+            continue
+        if len(run) == 1:  # the common case: one bracket
+            if run in "[{" and len(stack) < _RECORDED_DEPTH:
+                depth = len(stack) + 1
+                stack.append([match.start(), depth, depth])
+                continue
+            if run in "]}":
+                if unrecorded:
+                    unrecorded -= 1
+                elif stack:
+                    close(match.end())
+                continue
+        if run[0] in "[{":
+            for offset, char in enumerate(run):
+                if len(stack) >= _RECORDED_DEPTH:
+                    unrecorded += run.count("[", offset) + run.count("{", offset)
+                    break
+                if char in "[{":
+                    depth = len(stack) + 1
+                    stack.append([match.start() + offset, depth, depth])
+            if unrecorded and stack[-1][2] < len(stack) + unrecorded:
+                stack[-1][2] = len(stack) + unrecorded
+            continue
+        spaced = run.count(" ") + run.count("\t") + run.count("\n") + run.count("\r")
+        closers = len(run) - spaced
+        taken = min(unrecorded, closers)  # the innermost close the unrecorded ones first
+        unrecorded -= taken
+        wanted = min(closers - taken, len(stack))
+        if not wanted:
+            continue
+        if spaced:
+            ends = [match.start() + i + 1 for i, char in enumerate(run) if char in "]}"]
+        else:
+            ends = range(match.start() + 1, match.end() + 1)
+        for end in ends[taken : taken + wanted]:
+            close(end)
     while stack:
         close(stop)
     return spans
@@ -237,6 +280,8 @@ def find_json_values(text: str, start: int = 0, stop: int | None = None) -> Json
     """Every JSON object or array in text[start:stop], left to right, none inside another."""
     stop = len(text) if stop is None else stop
     found = JsonFound()
+    if text.find("{", start, stop) < 0 and text.find("[", start, stop) < 0:
+        return found  # nothing could start JSON (an empty body, a bare status line)
     budget = _Budget()
     spans = _structure(text, start, stop)
     pos = start
