@@ -7,10 +7,11 @@ should cost a few milliseconds.
 """
 
 import json
+from typing import Any
 
 LIMIT = 64 * 1024
 TRACE_ID = "2eff5df5c6f688733c007523c4d61cd9"
-ENVELOPE = {
+ENVELOPE: dict[str, Any] = {
     "success": False,
     "error": {"status": 429, "code": 1007, "message": "Rate limit exceeded", "retry_after": 30},
     "trace_id": TRACE_ID,

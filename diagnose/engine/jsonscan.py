@@ -17,6 +17,7 @@ JSON decisions (strict RFC 8259, which is what the Linq API sends):
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NoReturn
 
@@ -154,6 +155,7 @@ def _structure(text: str, start: int, stop: int) -> dict[int, tuple[int, int]]:
         wanted = min(closers - taken, len(stack))
         if not wanted:
             continue
+        ends: Sequence[int]
         if spaced:
             ends = [match.start() + i + 1 for i, char in enumerate(run) if char in "]}"]
         else:
