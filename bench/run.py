@@ -2,13 +2,18 @@
 
     make bench                      # or: .venv/bin/python bench/run.py [--seconds 0.5] [--rounds 3]
 
-Two parts, each against its own baseline (GET /robots.txt, the cheapest view):
+Three parts, each against its own baseline:
 
 1. HTTP: a real gunicorn (one worker, one thread, production settings) on 127.0.0.1, pinned with
    taskset to CPU 0, and a keep-alive client pinned to CPU 1. Each scenario runs in several short
    rounds, interleaved with the others, so drift in the machine's speed hits all of them alike.
 2. In process (Django's test client, CPU 1): the catalogue page with its Markdown cached, as the
    site serves it, against the same page with the Markdown rendered again on every request.
+3. Pastes, in process: the diagnosis of the crafted 64 KiB pastes of bench/pastes.py (the worst
+   found: thousands of copies of one error, of tiny error objects, of `HTTP/1.1 500`, JSON inside
+   JSON strings, brackets) against one envelope, with the size of each JSON answer and the worst
+   time; then the masking of realistic and crafted 60 KB pastes. The diagnosis of any paste must
+   stay well under 250 ms, masking a realistic 60 KB paste a few ms.
 
 Absolute numbers drift between runs and machines; the ratios are what to compare. Everything stays
 on loopback, stops by itself, and writes only bench/results/<time>.json.
@@ -237,6 +242,80 @@ def run_in_process(env: dict[str, str], seconds: float, rounds: int) -> list[Sce
     return [baseline, cached, fresh]
 
 
+# --- Pastes -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PasteTiming:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    size: int = 0  # bytes of the paste
+    answer: int = 0  # bytes of the JSON answer
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+
+def time_call(call: Callable[[], object], timing: PasteTiming, seconds: float) -> None:
+    """Repeat `call` for about `seconds` (at least 3 times, at most 200)."""
+    stop = time.perf_counter() + seconds
+    for attempt in range(200):
+        started = time.perf_counter()
+        call()
+        timing.seconds.append(time.perf_counter() - started)
+        if attempt >= 2 and time.perf_counter() >= stop:
+            break
+
+
+def run_pastes(seconds: float, rounds: int) -> tuple[list[PasteTiming], list[PasteTiming]]:
+    """Diagnosis and masking of the crafted pastes; call after django.setup()."""
+    from bench.pastes import diagnosis_pastes, masking_pastes
+    from diagnose.engine import diagnose
+    from diagnose.engine.redaction import redact_secrets
+
+    diagnosed = [PasteTiming(name) for name in diagnosis_pastes()]
+    masked = [PasteTiming(name) for name in masking_pastes()]
+    pastes = {**diagnosis_pastes(), **masking_pastes()}
+    for timing in diagnosed:
+        report = diagnose(pastes[timing.name])
+        timing.size = len(pastes[timing.name].encode())
+        timing.answer = len(json.dumps(report.as_dict()).encode())
+    for _ in range(rounds):
+        for timing in diagnosed:
+            paste = pastes[timing.name]
+            time_call(lambda p=paste: diagnose(p), timing, seconds / 4)
+        for timing in masked:
+            paste = pastes[timing.name]
+            timing.size = len(paste.encode())
+            time_call(lambda p=paste: redact_secrets(p), timing, seconds / 4)
+    return diagnosed, masked
+
+
+def paste_table(title: str, timings: list[PasteTiming], with_answer: bool) -> list[dict]:
+    baseline = timings[0].median_ms
+    print(f"\n{title}")
+    answer = f" {'answer KB':>10}" if with_answer else ""
+    print(f"  {'paste':<40} {'KiB':>5} {'median ms':>10} {'x first':>8}{answer}")
+    rows = []
+    for t in timings:
+        ratio = t.median_ms / baseline
+        answer = f" {t.answer / 1024:>10.1f}" if with_answer else ""
+        print(f"  {t.name:<40} {t.size / 1024:>5.1f} {t.median_ms:>10.2f} {ratio:>8.1f}{answer}")
+        rows.append(
+            {
+                "paste": t.name,
+                "bytes": t.size,
+                "median_ms": t.median_ms,
+                "ratio": ratio,
+                "answer_bytes": t.answer,
+            }
+        )
+    worst = max(timings[1:], key=lambda t: t.median_ms)
+    print(f"  worst: {worst.name} at {worst.median_ms:.1f} ms ({worst.median_ms / baseline:.0f}x)")
+    return rows
+
+
 # --- Report -------------------------------------------------------------------------------------
 
 
@@ -291,6 +370,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
         in_process = run_in_process(env, options.seconds, options.rounds)
+        diagnosed, masked = run_pastes(options.seconds, options.rounds)
 
     print(f"linqdocs bench: {options.rounds} rounds x {options.seconds} s a scenario; {placement}")
     report = {
@@ -298,6 +378,12 @@ def main() -> None:
         "placement": placement,
         "http": table("HTTP, gunicorn (1 worker, 1 thread) over loopback keep-alive", over_http),
         "in_process": table("In process, Django test client", in_process),
+        "diagnosis": paste_table(
+            "Diagnosis of crafted 64 KiB pastes, in process (budget: well under 250 ms)",
+            diagnosed,
+            with_answer=True,
+        ),
+        "masking": paste_table("Masking, in process (60 KB pastes)", masked, with_answer=False),
     }
     for name in SKIPPED:
         print(f"  skipped: {name}")
