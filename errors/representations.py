@@ -3,7 +3,7 @@
 Shared by the JSON API, the per-code alternate formats and the command line; no HTTP in here.
 """
 
-from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS
+from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_GROUPS, MAX_TRACE_IDS
 from errors.catalogue import Catalogue, Category, ErrorCode, Guide
 
 
@@ -148,6 +148,10 @@ def openapi_document(catalogue: Catalogue) -> dict:
                     "status": {"type": "integer"},
                     "code": {"type": "string"},
                     "message": {"type": "string"},
+                    "retry_after": {
+                        "type": "integer",
+                        "description": "On a 429: seconds to wait (also in Retry-After).",
+                    },
                 },
             },
             "trace_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
@@ -257,19 +261,43 @@ def openapi_document(catalogue: Catalogue) -> dict:
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "url": {"type": ["string", "null"]},
             "support_url": {"type": "string"},
+            "count": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "How many errors of the paste diagnose exactly like this one "
+                "(alike but for their trace ids).",
+            },
+            "trace_ids": {
+                "type": "array",
+                "maxItems": MAX_TRACE_IDS,
+                "items": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                "description": f"Their trace ids in order, at most {MAX_TRACE_IDS}.",
+            },
+            "trace_id_count": {"type": "integer", "description": "Distinct trace ids in all."},
         },
     }
     one_diagnosis["required"] = list(one_diagnosis["properties"])
     diagnosis = {
         "type": "object",
-        "required": ["input_kind", "findings", "diagnoses"],
+        "required": ["input_kind", "findings", "diagnoses", "count", "error_count", "truncated"],
         "properties": {
             "input_kind": {
                 "type": "string",
                 "enum": list(INPUT_KINDS),
             },
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
-            "diagnoses": {"type": "array", "items": one_diagnosis},
+            "diagnoses": {
+                "type": "array",
+                "maxItems": MAX_GROUPS,
+                "items": one_diagnosis,
+                "description": f"Distinct diagnoses in the order first seen, at most {MAX_GROUPS}.",
+            },
+            "count": {"type": "integer", "description": "Distinct diagnoses in all."},
+            "error_count": {"type": "integer", "description": "Errors in the paste, every copy."},
+            "truncated": {
+                "type": "boolean",
+                "description": "Some distinct diagnoses are counted but not listed.",
+            },
         },
     }
     return {
@@ -368,6 +396,12 @@ def openapi_document(catalogue: Catalogue) -> dict:
                                     "schema": {"$ref": "#/components/schemas/Diagnosis"}
                                 }
                             },
+                        },
+                        "429": {
+                            "description": "Too many diagnoses from this client "
+                            "(DIAGNOSE_RATE_LIMIT); error.retry_after and Retry-After say "
+                            "when to try again",
+                            **error_response,
                         },
                     },
                 }

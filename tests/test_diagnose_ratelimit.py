@@ -81,3 +81,8 @@ def test_the_get_page_is_not_counted(client, settings):
     for _ in range(3):
         assert client.get("/diagnose/").status_code == 200
     assert client.post("/diagnose/", {"envelope": PASTE}).status_code == 200
+
+
+def test_the_openapi_document_names_the_429(client):
+    responses = client.get("/api/openapi.json").json()["paths"]["/api/diagnose/"]["post"]
+    assert "429" in responses["responses"]
