@@ -51,8 +51,9 @@ check: install ## Django system checks, content validation included
 migrations-check: install ## fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install ## measure the hot paths; prints ratios from one run
+bench: install ## measure the hot paths and the support queue at 100 and 10,000 requests; ratios from one run
 	$(PY) bench/run.py
+	$(PY) bench/support_queue.py
 
 clean: ## remove the virtualenv and generated files
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from support.models import Ticket
 
@@ -46,6 +47,8 @@ def related_requests(ticket: Ticket) -> list[RelatedGroup]:
             )
         )
         groups.append(RelatedGroup(f"Code {ticket.error_code} within 24 hours", rows, more, ""))
-    rows, more = _first(others.filter(email__iexact=ticket.email))
+    # Compared lower-cased, as the functional index on Lower("email") is built.
+    same_email = others.alias(email_lower=Lower("email")).filter(email_lower=ticket.email.lower())
+    rows, more = _first(same_email)
     groups.append(RelatedGroup("From the same e-mail", rows, more, ticket.email))
     return groups

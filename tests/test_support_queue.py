@@ -1,5 +1,6 @@
 """Who may work the queue, and the related requests shown beside each one."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.utils import timezone
 
-from support.models import TicketMessage
+from support.models import Ticket, TicketMessage
 from tests.conftest import TRACE_ID, make_ticket
 from tests.test_support_admin import CHANGELIST
 
@@ -143,3 +144,51 @@ def test_related_requests_say_none_and_stay_bounded(staff_client, django_assert_
         html = staff_client.get(f"{CHANGELIST}{busy.pk}/change/").content.decode()
     assert "Showing the newest 10." in html
     assert f'?q={TRACE_ID}">all of them</a>' in html
+
+
+# --- 10,000 requests ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_queue_with_ten_thousand_requests_costs_the_same_queries(
+    staff_client, django_user_model, django_assert_max_num_queries
+):
+    """Rows are written with bulk_create (no per-row save) only to make the test quick."""
+    engineers = [
+        django_user_model.objects.create_user(f"e{n}", password="x", is_staff=True)
+        for n in range(5)
+    ]
+    now = timezone.now()
+    template = make_ticket()
+    rows = []
+    for n in range(10_000):
+        rows.append(
+            Ticket(
+                reference=f"LNQ-{n:04d}-{n % 97:04d}"[:13],
+                public_token=f"token-{n}",
+                form_token=f"form-{n}",
+                email=f"dev{n % 300}@example.com",
+                trace_ids=f"{n:032x}",
+                error_code=[1007, 2004, 3002, 5001, None][n % 5],
+                subject=template.subject,
+                description=template.description,
+                envelope=template.envelope,
+                diagnosis=template.diagnosis,
+                status=list(Ticket.Status)[n % 4],
+                assignee=engineers[n % 5] if n % 3 else None,
+            )
+        )
+    Ticket.objects.bulk_create(rows, batch_size=1000)
+    Ticket.objects.update(created_at=now - timedelta(minutes=7))
+    for query in (
+        {},
+        {"status__exact": "waiting"},
+        {"code": "1007", "age": "day"},
+        {"assignee": "none", "category": "3xxx"},
+        {"q": "dev42@example.com"},
+        {"q": "1007"},
+    ):
+        with django_assert_max_num_queries(12):
+            response = staff_client.get(CHANGELIST, query)
+        assert response.status_code == 200, query
+        assert len(re.findall(r'class="field-reference_link"', response.content.decode())) <= 50
