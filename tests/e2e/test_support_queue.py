@@ -5,12 +5,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from support.models import Ticket
+from support.models import Ticket, TicketMessage
 from tests.conftest import TRACE_ID, make_ticket
+from tests.e2e.test_accessibility import blocking_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +118,6 @@ def test_a_reply_from_the_admin_reaches_the_developers_page(page: Page, queue) -
     sign_in(page, "grace", "correct horse")
     page.get_by_role("link", name=ticket.reference).click()
     expect(page.locator(".desk-paste")).to_contain_text("<script>alert(1)</script>")
-    page.screenshot(path="/tmp/i14-change.png", full_page=True)
     page.get_by_label("Reply to the developer").fill("Wait for the Retry-After seconds, please.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
@@ -130,3 +131,27 @@ def test_a_reply_from_the_admin_reaches_the_developers_page(page: Page, queue) -
         page.get_by_role("button", name="Send to support").click()
     expect(page.locator("#thread")).to_contain_text("Your answer was sent to support.")
     expect(page.locator("#status-heading")).to_contain_text("Open")
+
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+def test_the_developers_page_with_a_thread_fits_a_phone_and_passes_axe(
+    page: Page, transactional_db
+) -> None:
+    ticket = make_ticket(status="waiting", email="platform-oncall@northwind-logistics.com")
+    TicketMessage.objects.create(
+        ticket=ticket,
+        kind="reply",
+        body="Please send the whole response, headers included:\ncurl -i https://api.linqapp.com/"
+        + "v3/chats/"
+        + "a" * 60,
+    )
+    TicketMessage.objects.create(ticket=ticket, kind="answer", body="Here: " + "x" * 80)
+    page.goto(f"/support/requests/{ticket.public_token}/")
+    expect(page.locator(".thread__message")).to_have_count(2)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the request's page is {width} px wide on a phone"
+    found = blocking_violations(Axe(), page)
+    assert not found, found
