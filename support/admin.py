@@ -29,12 +29,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from diagnose.presentation import present_report
 from errors.catalogue import get_catalogue
 from support import desk, spikes
 from support.admin_filters import AgeFilter, AssigneeFilter, CategoryFilter, CodeFilter, age_text
 from support.forms import MAX_DESCRIPTION_CHARS
 from support.models import Ticket, display_name
 from support.related import related_requests
+from support.snapshot import snapshot_report
 
 Status = Ticket.Status
 # Never loaded for the queue: each can be tens of kilobytes, and no column shows them.
@@ -279,9 +281,16 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description="diagnosis snapshot")
     def diagnosis_snapshot(self, ticket: Ticket) -> str:
-        if not ticket.diagnosis:
+        report = snapshot_report(ticket.diagnosis, ticket.envelope)
+        if report is None:
             return "—"
-        return format_html("<pre>{}</pre>", json.dumps(ticket.diagnosis, indent=2))
+        return render_to_string(
+            "admin/support/ticket/_diagnosis.html",
+            {
+                "view": present_report(report),
+                "snapshot_json": json.dumps(ticket.diagnosis, indent=2),
+            },
+        )
 
     @admin.display(description="notification state")
     def notification_state(self, ticket: Ticket) -> str:

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from diagnose.engine import diagnose
 from support.models import Ticket
-from tests.conftest import TRACE_ID, make_ticket
+from tests.conftest import ENVELOPE, TRACE_ID, make_ticket
 
 CHANGELIST = "/admin/support/ticket/"
 
@@ -216,3 +217,28 @@ def test_superuser_sees_the_queue(admin_client):
     ticket = make_ticket()
     assert ticket.reference in admin_client.get(CHANGELIST).content.decode()
     assert admin_client.get(f"{CHANGELIST}{ticket.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_diagnosis_is_drawn_as_the_site_draws_it_and_the_paste_is_whole(staff_client):
+    paste = ENVELOPE.replace('"retry_after": 30,', "") + "\n" + "log line\n" * 3000
+    ticket = make_ticket(envelope=paste, diagnosis=diagnose(paste, now=timezone.now()).as_dict())
+    html = staff_client.get(f"{CHANGELIST}{ticket.pk}/change/").content.decode()
+    card = html.split('class="card diagnosis-card"', 1)[1].split("</article>", 1)[0]
+    assert "Rate limit exceeded" in card
+    assert "retry_after_missing" in card  # the finding, with its id, as on /diagnose/
+    assert TRACE_ID in card
+    assert "Contact support" not in card and "Share this diagnosis" not in card
+    assert "The developer pasted <strong>an error envelope</strong>" in html
+    # The whole paste, not a clipped one.
+    assert html.count("log line") >= 3000
+
+
+@pytest.mark.django_db
+def test_a_snapshot_that_does_not_fit_is_shown_as_far_as_it_can(staff_client):
+    ticket = make_ticket(
+        diagnosis={"input_kind": 7, "diagnoses": ["x", {"code": "1007", "findings": [1]}]}
+    )
+    response = staff_client.get(f"{CHANGELIST}{ticket.pk}/change/")
+    assert response.status_code == 200
+    assert "No error code" in response.content.decode()
