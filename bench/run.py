@@ -1,29 +1,33 @@
-"""Measure linqdocs' hot paths and print them as ratios to a baseline measured in the same run.
+"""Measure linqdocs' hot paths and its scale, and print one table of ratios from one run.
 
-    make bench                      # or: .venv/bin/python bench/run.py [--seconds 0.5] [--rounds 3]
+    make bench          # = .venv/bin/python bench/run.py --codes 9000
+    .venv/bin/python bench/run.py [--codes 9000] [--against REV] [--seconds 0.4] [--rounds 3]
 
-Three parts, each against its own baseline:
+Every server is a real gunicorn (one worker, one thread, production settings, the request log on
+as in production) on 127.0.0.1, pinned with taskset to CPU 0; the keep-alive client runs on CPU 1.
 
-1. HTTP: a real gunicorn (one worker, one thread, production settings) on 127.0.0.1, pinned with
-   taskset to CPU 0, and a keep-alive client pinned to CPU 1. Each scenario runs in several short
-   rounds, interleaved with the others, so drift in the machine's speed hits all of them alike.
-2. In process (Django's test client, CPU 1): the catalogue page with its Markdown cached, as the
-   site serves it, against the same page with the Markdown rendered again on every request.
+1. Routes: each route's median time as a ratio to GET /robots.txt (the cheapest view) on the same
+   server in the same run, and the bytes each sends plain, with Brotli and with gzip. With
+   `--against REV` the same routes are measured on that revision too (exported from git into a
+   temporary folder), so old and new ratios come from one run.
+2. First view of /errors/: the page and everything it loads (CSS, scripts, favicon), Brotli.
 3. Pastes, in process: the diagnosis of the crafted 64 KiB pastes of bench/pastes.py (the worst
-   found: thousands of copies of one error, of tiny error objects, of `HTTP/1.1 500`, JSON inside
-   JSON strings, brackets) against one envelope, with the size of each JSON answer and the worst
-   time; then the masking of realistic and crafted 60 KB pastes. The diagnosis of any paste must
-   stay well under 250 ms, masking a realistic 60 KB paste a few ms.
+   one named, with the size of its answer) and the masking of realistic and crafted 60 KB pastes.
+4. Scale: the real catalogue (48 codes) against a synthetic one of `--codes` codes
+   (errors/synthetic.py, written to a temporary folder and pointed at with LINQDOCS_CONTENT_DIR):
+   `migrate` (which runs the checks), start-up to the first 200, worker memory, and the work that
+   grows with the catalogue, measured with the response cache off so every request computes.
 
-Absolute numbers drift between runs and machines; the ratios are what to compare. Everything stays
-on loopback, stops by itself, and writes only bench/results/<time>.json.
+Absolute numbers drift between runs and machines (and this machine is shared); the ratios are
+what to compare. Everything stays on loopback, stops by itself, and writes
+bench/results/<time>.json.
 """
 
 import argparse
-import dataclasses
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -36,12 +40,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 PYTHON = sys.executable
-SKIPPED: list[str] = []
+sys.path.insert(0, str(BASE_DIR))
 
 PASTE = json.dumps(
     {
@@ -50,6 +53,12 @@ PASTE = json.dumps(
         "trace_id": "2eff5df5c6f688733c007523c4d61cd9",
     }
 )
+# A 60 KB paste: log lines with envelopes, as a developer would paste a whole log.
+LARGE_PASTE = "\n".join(
+    f"2026-01-01T00:00:{i % 60:02d}Z ERROR send failed {PASTE}" for i in range(330)
+)[: 60 * 1024]
+MISTYPED = "Error: Rate limit exeeded"
+TEXT = {"Content-Type": "text/plain"}
 
 
 @dataclass
@@ -61,62 +70,148 @@ class Scenario:
     body: str | None = None
     expect: int = 200
     seconds: list[float] = field(default_factory=list)  # one entry per request
+    sizes: dict[str, int] = field(default_factory=dict)  # coding -> body bytes
 
     @property
     def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1000
-
-    @property
-    def per_second(self) -> float:
-        return len(self.seconds) / sum(self.seconds)
+        return statistics.median(self.seconds) * 1000 if self.seconds else float("nan")
 
 
-def http_scenarios() -> list[Scenario]:
+def route_scenarios() -> list[Scenario]:
     hx = {"HX-Request": "true"}
     return [
         Scenario("baseline: GET /robots.txt", "GET", "/robots.txt"),
-        Scenario("GET /healthz (one SELECT 1)", "GET", "/healthz"),
+        Scenario("GET /healthz", "GET", "/healthz"),
         Scenario("GET / (home)", "GET", "/"),
-        Scenario("GET /errors/ (all 48 codes)", "GET", "/errors/"),
+        Scenario("GET /errors/", "GET", "/errors/"),
         Scenario("GET /errors/?q=rate+limit", "GET", "/errors/?q=rate+limit"),
         Scenario("  same, htmx fragment", "GET", "/errors/?q=rate+limit", hx),
         Scenario("GET /errors/1007/", "GET", "/errors/1007/"),
         Scenario("  same, If-None-Match (304)", "GET", "/errors/1007/", expect=304),
-        Scenario("  same, If-Modified-Since (304)", "GET", "/errors/1007/", expect=304),
         Scenario("GET /errors/9999/ (helpful 404)", "GET", "/errors/9999/", expect=404),
+        Scenario("GET /errors/1007.md", "GET", "/errors/1007.md"),
+        Scenario("GET /errors/1007/problem.json", "GET", "/errors/1007/problem.json"),
+        Scenario("GET /guides/retries/", "GET", "/guides/retries/"),
         Scenario("GET /api/errors/", "GET", "/api/errors/"),
         Scenario("GET /api/errors/1007/", "GET", "/api/errors/1007/"),
-        Scenario(
-            "POST /api/diagnose/ (an envelope)",
-            "POST",
-            "/api/diagnose/",
-            {"Content-Type": "application/json"},
-            PASTE,
-        ),
+        Scenario("GET /api/openapi.json", "GET", "/api/openapi.json"),
+        Scenario("GET /llms-full.txt", "GET", "/llms-full.txt"),
+        Scenario("GET /sitemap.xml", "GET", "/sitemap.xml"),
+        Scenario("GET /support/new/ (form)", "GET", "/support/new/"),
+        Scenario("GET /diagnose/ (form)", "GET", "/diagnose/"),
+        Scenario("POST /api/diagnose/ (envelope)", "POST", "/api/diagnose/", TEXT, PASTE),
+        Scenario("POST /api/diagnose/ (60 KB)", "POST", "/api/diagnose/", TEXT, LARGE_PASTE),
     ]
 
 
-# --- Environment --------------------------------------------------------------------------------
+def scale_scenarios() -> list[Scenario]:
+    return [
+        Scenario("/errors/", "GET", "/errors/"),
+        Scenario("search 'rate limit' (fragment)", "GET", "/errors/?q=rate+limit", HX),
+        Scenario("search 'webhook' (fragment)", "GET", "/errors/?q=webhook", HX),
+        Scenario("/api/errors/", "GET", "/api/errors/"),
+        Scenario("diagnose a mistyped message", "POST", "/api/diagnose/", TEXT, MISTYPED),
+    ]
 
 
-def production_env(workdir: Path) -> dict[str, str]:
+HX = {"HX-Request": "true"}
+# A server or a migrate slower than this is reported as such and not measured further: an old
+# revision with 9,000 codes can take minutes on a busy machine.
+PATIENCE = 240.0
+
+
+class TooSlow(Exception):
+    pass
+
+
+# --- Servers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    label: str
+    source: Path  # the checkout to run
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    port: int = 0
+    log: Path | None = None
+    started_in: float = 0.0
+
+    def start(self, cpu: int | None) -> None:
+        self.port = free_port()
+        command = [PYTHON, "-m", "gunicorn", "--config", "linqdocs/gunicorn.conf.py"]
+        command.append("linqdocs.wsgi")
+        if cpu is not None:
+            command = ["taskset", "-c", str(cpu), *command]
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        self.log = Path(self.env["BENCH_WORKDIR"]) / f"gunicorn-{self.port}.log"
+        began = time.monotonic()
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                command, cwd=self.source, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = began + PATIENCE
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                connection.request("GET", "/errors/")
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+                if response.status == 200:
+                    self.started_in = time.monotonic() - began
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise TooSlow(f"no 200 from /errors/ within {PATIENCE:.0f} s")
+
+    def worker_rss_mb(self) -> float:
+        """Resident memory of the (single) worker, from /proc."""
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = children.read_text().split() if children.exists() else []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if match:
+                return int(match[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def production_env(workdir: Path, content: Path | None, cache_bytes: int) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
     env.update(
+        BENCH_WORKDIR=str(workdir),
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1,testserver",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         CACHE_URL="locmem://",
-        STATIC_MANIFEST="0",  # no collectstatic needed; static files are not measured here
+        STATIC_MANIFEST="0",  # static files are measured from their files (first view)
         STATIC_ROOT=str(workdir / "static"),
         SUPPORT_RATE_LIMIT="0",
         DIAGNOSE_RATE_LIMIT="0",
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL="INFO",  # the request log costs what it costs in production
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="1",
-        GUNICORN_ACCESS_LOG="off",
+        CATALOGUE_CACHE_DIR=str(workdir / "snapshots"),
+        RESPONSE_CACHE_BYTES=str(cache_bytes),
     )
+    if content is not None:
+        env["LINQDOCS_CONTENT_DIR"] = str(content)
     (workdir / "static").mkdir(exist_ok=True)
     return env
 
@@ -131,68 +226,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# --- HTTP part ----------------------------------------------------------------------------------
+# --- Requests -----------------------------------------------------------------------------------
 
 
-def start_gunicorn(env: dict[str, str], port: int, server_cpu: int | None) -> subprocess.Popen:
-    command = [PYTHON, "-m", "gunicorn", "--config", "linqdocs/gunicorn.conf.py", "linqdocs.wsgi"]
-    if server_cpu is not None:
-        command = ["taskset", "-c", str(server_cpu), *command]
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    server = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn did not start:\n{server.stderr.read().decode()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not answer /healthz within 30 s")
-
-
-def one_request(connection: http.client.HTTPConnection, scenario: Scenario) -> int:
-    connection.request(scenario.method, scenario.path, scenario.body, scenario.headers)
+def one_request(
+    connection: http.client.HTTPConnection, scenario: Scenario, extra: dict | None = None
+) -> tuple[int, bytes, http.client.HTTPResponse]:
+    body = scenario.body.encode() if scenario.body is not None else None
+    connection.request(scenario.method, scenario.path, body, {**scenario.headers, **(extra or {})})
     response = connection.getresponse()
-    response.read()
-    return response.status
+    return response.status, response.read(), response
 
 
-def run_http(scenarios: list[Scenario], port: int, seconds: float, rounds: int) -> list[Scenario]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    # The 304 scenarios need the page's current validators.
-    connection.request("GET", "/errors/1007/")
-    page = connection.getresponse()
-    page.read()
-    for scenario in scenarios:
-        if "If-None-Match" in scenario.name:
-            scenario.headers = {"If-None-Match": page.getheader("ETag")}
-        elif "If-Modified-Since" in scenario.name:
-            scenario.headers = {"If-Modified-Since": page.getheader("Last-Modified")}
-    available = []
-    for scenario in scenarios:
-        status = one_request(connection, scenario)
-        if status == scenario.expect:
-            available.append(scenario)
-        else:
-            SKIPPED.append(f"{scenario.name} (answered {status}, expected {scenario.expect})")
-    for _ in range(rounds):
-        for scenario in available:
-            for _ in range(20):  # warm up: caches, template loader, connection
-                one_request(connection, scenario)
-            measure(lambda s=scenario: one_request(connection, s), scenario, seconds)
-    connection.close()
-    return available
-
-
-def measure(call: Callable[[], object], scenario: Scenario, seconds: float, cap=5000) -> None:
+def measure(call: Callable[[], object], scenario: Scenario, seconds: float, cap=3000) -> None:
     clock = time.perf_counter
     stop = clock() + seconds
     for _ in range(cap):
@@ -204,42 +250,70 @@ def measure(call: Callable[[], object], scenario: Scenario, seconds: float, cap=
             break
 
 
-# --- In-process part ----------------------------------------------------------------------------
-
-
-def run_in_process(env: dict[str, str], seconds: float, rounds: int) -> list[Scenario]:
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "linqdocs.settings"
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.shortcuts import render as django_render
-    from django.test import Client
-
-    from errors import markdown
-
-    def render_markdown_fresh(request, template, context=None, *args, **kwargs):
-        entry = (context or {}).get("entry")
-        if entry is not None:
-            guidance = markdown.render(entry.guidance_source)
-            context = {**context, "entry": dataclasses.replace(entry, guidance=guidance)}
-        return django_render(request, template, context, *args, **kwargs)
-
-    client = Client()
-    baseline = Scenario("baseline: GET /robots.txt", "GET", "/robots.txt")
-    cached = Scenario("GET /errors/1007/, Markdown cached", "GET", "/errors/1007/")
-    fresh = Scenario("  same, Markdown rendered per request", "GET", "/errors/1007/")
+def run(server: Server, scenarios: list[Scenario], seconds: float, rounds: int) -> list[Scenario]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    available = []
+    for scenario in scenarios:
+        if scenario.expect == 304:
+            _, _, page = one_request(connection, Scenario("", "GET", scenario.path))
+            scenario.headers = {"If-None-Match": page.getheader("ETag") or '"none"'}
+        status, body, _ = one_request(connection, scenario)
+        if status != scenario.expect:
+            print(f"  {server.label}: skipped {scenario.name} (answered {status})")
+            continue
+        scenario.sizes["plain"] = len(body)
+        for coding in ("br", "gzip"):
+            _, encoded, _ = one_request(connection, scenario, {"Accept-Encoding": coding})
+            scenario.sizes[coding] = len(encoded)
+        available.append(scenario)
     for _ in range(rounds):
-        for scenario in (baseline, cached):
-            for _ in range(20):
-                client.get(scenario.path)
-            measure(lambda s=scenario: client.get(s.path), scenario, seconds)
-        with mock.patch("errors.views.render", render_markdown_fresh):
-            for _ in range(5):
-                client.get(fresh.path)
-            measure(lambda: client.get(fresh.path), fresh, seconds)
-    return [baseline, cached, fresh]
+        for scenario in available:
+            for _ in range(3):  # warm up: caches, template loader, connection
+                one_request(connection, scenario)
+            measure(lambda s=scenario: one_request(connection, s), scenario, seconds)
+    connection.close()
+    return available
+
+
+def first_view(server: Server) -> dict[str, int]:
+    """Bytes of the /errors/ page and of everything it loads, each as Brotli would send it."""
+    import brotli
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    page = Scenario("", "GET", "/errors/")
+    _, html, _ = one_request(connection, page, {"Accept-Encoding": "br"})
+    _, plain, _ = one_request(connection, page)
+    connection.close()
+    sizes = {"/errors/ (HTML)": len(html)}
+    for url in re.findall(rb'(?:src|href)="(/static/[^"]+)"', plain):
+        path = url.decode().removeprefix("/static/")
+        found = _static_file(server.source, path)
+        if found is not None:
+            sizes[path] = len(brotli.compress(found.read_bytes(), quality=11))
+    return sizes
+
+
+def _static_file(source: Path, path: str) -> Path | None:
+    for root in [source / "static", *Path(sys.prefix).glob("lib/python*/site-packages/*/static")]:
+        if (root / path).is_file():
+            return root / path
+    return None
+
+
+def migrate(source: Path, env: dict[str, str]) -> float:
+    began = time.monotonic()
+    try:
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            cwd=source,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=PATIENCE,
+        )
+    except subprocess.TimeoutExpired:
+        raise TooSlow(f"migrate took more than {PATIENCE:.0f} s") from None
+    return time.monotonic() - began
 
 
 # --- Pastes -------------------------------------------------------------------------------------
@@ -319,32 +393,112 @@ def paste_table(title: str, timings: list[PasteTiming], with_answer: bool) -> li
 # --- Report -------------------------------------------------------------------------------------
 
 
-def table(title: str, scenarios: list[Scenario]) -> list[dict]:
-    baseline = scenarios[0].median_ms
-    print(f"\n{title}")
-    print(f"  {'scenario':<40} {'median ms':>10} {'req/s':>8} {'x baseline':>11} {'n':>6}")
+def kb(size: int | None) -> str:
+    return "-" if size is None else f"{size / 1024:.1f}"
+
+
+def routes_table(runs: dict[str, list[Scenario]]) -> list[dict]:
+    labels = list(runs)
+    print("\nRoutes: median time as a ratio to GET /robots.txt on the same server; bytes sent")
+    head = "".join(f" {label[:12]:>12}" for label in labels)
+    print(f"  {'route':<34}{head} {'ms':>7} {'plain KB':>9} {'br KB':>7} {'gzip KB':>8}")
     rows = []
-    for s in scenarios:
-        ratio = s.median_ms / baseline
+    newest = runs[labels[-1]]
+    baselines = {label: scenarios[0].median_ms for label, scenarios in runs.items()}
+    for scenario in newest:
+        ratios = {}
+        for label, scenarios in runs.items():
+            same = next((s for s in scenarios if s.name == scenario.name), None)
+            ratios[label] = same.median_ms / baselines[label] if same else None
+        cells = "".join(
+            f" {'-' if r is None else f'{r:.2f}':>12}" for r in (ratios[label] for label in labels)
+        )
         print(
-            f"  {s.name:<40} {s.median_ms:>10.3f} {s.per_second:>8.0f} {ratio:>11.2f}"
-            f" {len(s.seconds):>6}"
+            f"  {scenario.name:<34}{cells} {scenario.median_ms:>7.2f}"
+            f" {kb(scenario.sizes.get('plain')):>9} {kb(scenario.sizes.get('br')):>7}"
+            f" {kb(scenario.sizes.get('gzip')):>8}"
         )
         rows.append(
             {
-                "scenario": s.name,
-                "median_ms": s.median_ms,
-                "per_second": s.per_second,
-                "ratio": ratio,
-                "requests": len(s.seconds),
+                "route": scenario.name,
+                "ratios": ratios,
+                "median_ms": scenario.median_ms,
+                "bytes": scenario.sizes,
             }
         )
     return rows
 
 
+def scale_table(results: dict[str, dict]) -> None:
+    labels = list(results)
+    print("\nScale (response cache off, so every request computes)")
+    print(f"  {'':<36}" + "".join(f" {label:>22}" for label in labels))
+
+    def line(name: str, cell: Callable[[dict], str]) -> None:
+        print(f"  {name:<36}" + "".join(f" {cell(results[label]):>22}" for label in labels))
+
+    def seconds(value: float | None) -> str:
+        return f"> {PATIENCE:.0f} s" if value is None else f"{value:.1f} s"
+
+    line("migrate (runs the checks)", lambda r: seconds(r["migrate_s"]))
+    line("start-up to first 200 (/errors/)", lambda r: seconds(r["startup_s"]))
+    line("worker memory (RSS)", lambda r: "-" if r["rss_mb"] is None else f"{r['rss_mb']:.0f} MB")
+    names = dict.fromkeys(name for r in results.values() for name in r["scenarios"])
+    for name in names:
+
+        def cell(r: dict, name: str = name) -> str:
+            s = r["scenarios"].get(name)
+            return "-" if s is None else f"{kb(s['bytes'])} KB, {s['median_ms']:.1f} ms"
+
+        line(name, cell)
+
+
+def measure_scale(
+    label: str, source: Path, content: Path | None, workdir: Path, cpu, seconds, rounds
+) -> dict:
+    folder = workdir / label.replace(" ", "-")
+    folder.mkdir()
+    env = production_env(folder, content, cache_bytes=0)
+    result: dict = {"migrate_s": None, "startup_s": None, "rss_mb": None, "scenarios": {}}
+    try:
+        result["migrate_s"] = migrate(source, env)
+    except TooSlow as slow:
+        result["note"] = str(slow)
+    server = Server(label, source, env)
+    try:
+        server.start(cpu)
+    except TooSlow as slow:
+        result["note"] = "; ".join(filter(None, [result.get("note"), str(slow)]))
+        return result
+    try:
+        scenarios = run(server, scale_scenarios(), seconds, rounds)
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+    result.update(
+        startup_s=server.started_in,
+        rss_mb=rss,
+        scenarios={
+            s.name: {"median_ms": s.median_ms, "bytes": s.sizes.get("plain")} for s in scenarios
+        },
+    )
+    return result
+
+
+def export_revision(rev: str, target: Path) -> Path:
+    target.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", rev], cwd=BASE_DIR, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=float, default=0.5, help="per scenario and round")
+    parser.add_argument("--codes", type=int, default=0, help="also measure this many codes")
+    parser.add_argument("--against", help="a git revision measured in the same run")
+    parser.add_argument("--seconds", type=float, default=0.4, help="per scenario and round")
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
 
@@ -357,37 +511,65 @@ def main() -> None:
     else:
         placement = "not pinned (needs two CPUs and taskset): expect noisier ratios"
 
-    with tempfile.TemporaryDirectory(prefix="linqdocs-bench-") as workdir:
-        env = production_env(Path(workdir))
-        port = free_port()
-        server = start_gunicorn(env, port, server_cpu)
-        try:
-            over_http = run_http(http_scenarios(), port, options.seconds, options.rounds)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        in_process = run_in_process(env, options.seconds, options.rounds)
-        diagnosed, masked = run_pastes(options.seconds, options.rounds)
+    report: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    report["placement"] = placement
+    report["machine"] = f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at start"
+    with tempfile.TemporaryDirectory(prefix="linqdocs-bench-") as workdir_name:
+        workdir = Path(workdir_name)
+        sources = {"this tree": BASE_DIR}
+        if options.against:
+            old = export_revision(options.against, workdir / "against")
+            sources = {options.against[:12]: old, **sources}
 
-    print(f"linqdocs bench: {options.rounds} rounds x {options.seconds} s a scenario; {placement}")
-    report = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "placement": placement,
-        "http": table("HTTP, gunicorn (1 worker, 1 thread) over loopback keep-alive", over_http),
-        "in_process": table("In process, Django test client", in_process),
-        "diagnosis": paste_table(
-            "Diagnosis of crafted 64 KiB pastes, in process (budget: well under 250 ms)",
-            diagnosed,
-            with_answer=True,
-        ),
-        "masking": paste_table("Masking, in process (60 KB pastes)", masked, with_answer=False),
+        runs = {}
+        for label, source in sources.items():
+            folder = workdir / f"routes-{len(runs)}"
+            folder.mkdir()
+            env = production_env(folder, None, cache_bytes=16 * 1024 * 1024)
+            migrate(source, env)
+            server = Server(label, source, env)
+            server.start(server_cpu)
+            try:
+                runs[label] = run(server, route_scenarios(), options.seconds, options.rounds)
+                if source == BASE_DIR:
+                    report["first_view"] = first_view(server)
+            finally:
+                server.stop()
+
+        scale = {}
+        if options.codes:
+            from errors import synthetic
+
+            content = synthetic.write_catalogue(workdir / "synthetic", options.codes)
+            for label, source in sources.items():
+                for codes, folder in ((48, None), (options.codes, content)):
+                    name = f"{label}, {codes} codes"
+                    scale[name] = measure_scale(
+                        name, source, folder, workdir, server_cpu, options.seconds / 2, 2
+                    )
+
+    print(f"linqdocs bench, {report['when']}: {options.rounds} rounds x {options.seconds} s")
+    print(f"  {placement}; {report['machine']}")
+    report["routes"] = routes_table(runs)
+    view = report["first_view"]
+    print("\nFirst view of /errors/ (bodies, Brotli):")
+    for name, size in view.items():
+        print(f"  {name:<60} {kb(size):>6} KB")
+    print(f"  {'total':<60} {kb(sum(view.values())):>6} KB")
+    if scale:
+        scale_table(scale)
+        report["scale"] = scale
+    with tempfile.TemporaryDirectory(prefix="linqdocs-bench-") as workdir_name:
+        os.environ.update(production_env(Path(workdir_name), None, cache_bytes=0))
+        os.environ["DJANGO_SETTINGS_MODULE"] = "linqdocs.settings"
+        import django
+
+        django.setup()
+        diagnosed, masked = run_pastes(options.seconds, options.rounds)
+    report["pastes"] = {
+        "diagnosis": paste_table("Diagnosis of crafted 64 KiB pastes, in process", diagnosed, True),
+        "masking": paste_table("Masking of 60 KB pastes, in process", masked, False),
     }
-    for name in SKIPPED:
-        print(f"  skipped: {name}")
-    report["skipped"] = SKIPPED
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{report['when'].replace(':', '')}.json"
     target.write_text(json.dumps(report, indent=2) + "\n")

@@ -15,8 +15,11 @@ import json
 import re
 import threading
 import tomllib
+import zlib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.safestring import SafeString
 
-from errors import markdown, mentions
+from errors import markdown, mentions, snapshots
 from errors.snippets import SnippetSet, load_set
 from errors.sources import Source, load_registry, read_sources
 from errors.traceids import TRACE_ID
@@ -134,18 +137,18 @@ class ErrorCode:
     related_codes: tuple[int, ...]
     related_guides: tuple[str, ...]
     example: str  # the example envelope, JSON text
-    guidance: markdown.Rendered
-    guidance_source: str
-    troubleshooting_html: SafeString
-    example_html: SafeString
+    # The guidance's Markdown, zlib-compressed: at 9,000 codes it is most of the catalogue's
+    # memory, and it is read only to render a page once, to index it, and for the .md files.
+    guidance_compressed: bytes
     # False where Linq's reference describes the code but shows no exact message text.
     message_confirmed: bool = True
     sources: tuple[Source, ...] = ()
     reviewed: date | None = None
     change: str = ""  # what changed at the last review, for the feed
-    source_notes: markdown.Rendered | None = None  # "Where the sources disagree", folded
     reported_by: str = "response"  # or "webhook": it arrives as a message.failed event
     snippet_set: SnippetSet | None = None  # "Handle it in code": curl, Python, JavaScript
+    # Phrase -> URL for "See <phrase>." links; one dict shared by every entry of a catalogue.
+    see_targets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sdk_error(self) -> str | None:
@@ -162,6 +165,30 @@ class ErrorCode:
         return self.reported_by == "response" and (
             self.http_status in (408, 409, 429) or self.http_status >= 500
         )
+
+    # The HTML is made on first use, not at load: a catalogue of 9,000 codes starts in seconds,
+    # and a page's HTML is kept by the response cache once served (linqdocs/responsecache.py).
+    @property
+    def guidance_source(self) -> str:
+        return zlib.decompress(self.guidance_compressed).decode()
+
+    @cached_property
+    def guidance(self) -> markdown.Rendered:
+        return markdown.render(self.guidance_source.partition(NOTES_HEADING)[0])
+
+    @cached_property
+    def source_notes(self) -> markdown.Rendered | None:
+        """The closing "Where the sources disagree" section, rendered apart, or None."""
+        notes = self.guidance_source.partition(NOTES_HEADING)[2].strip()
+        return markdown.render(notes) if notes else None
+
+    @cached_property
+    def troubleshooting_html(self) -> SafeString:
+        return markdown.link_see_references(self.troubleshooting, self.see_targets)
+
+    @cached_property
+    def example_html(self) -> SafeString:
+        return markdown.highlight_json(self.example)
 
     @property
     def reason_phrase(self) -> str:
@@ -182,11 +209,18 @@ class Catalogue:
     codes: tuple[ErrorCode, ...]  # sorted by code
     guides: dict[str, Guide]
     updated_at: datetime  # newest modification time among the content files
+    digest: str = ""  # of the content and the code that loaded it (errors/snapshots.py)
+    snapshot_key: str = ""  # which snapshot holds it
+    # Indexes other modules build over this catalogue (search, messages), kept with it so a
+    # snapshot holds them too.
+    derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     _by_code: dict[int, ErrorCode] = field(init=False, repr=False)
+    _position: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {e.code: e for e in self.codes})
+        object.__setattr__(self, "_position", {e.code: i for i, e in enumerate(self.codes)})
 
     def get(self, code: int) -> ErrorCode | None:
         return self._by_code.get(code)
@@ -221,13 +255,16 @@ class Catalogue:
         )
 
     def neighbours(self, entry: ErrorCode) -> tuple[ErrorCode | None, ErrorCode | None]:
-        index = self.codes.index(entry)
+        index = self._position[entry.code]
         previous = self.codes[index - 1] if index > 0 else None
         following = self.codes[index + 1] if index + 1 < len(self.codes) else None
         return previous, following
 
     def nearest(self, number: int, count: int = 5) -> list[ErrorCode]:
-        return sorted(self.codes, key=lambda e: (abs(e.code - number), e.code))[:count]
+        # Only the `count` codes either side of where `number` would sit can be nearest.
+        middle = bisect_left(self.codes, number, key=lambda e: e.code)
+        around = self.codes[max(0, middle - count) : middle + count]
+        return sorted(around, key=lambda e: (abs(e.code - number), e.code))[:count]
 
     def with_message(self, message: str) -> list[ErrorCode]:
         """Codes whose documented message equals `message`, ignoring case and end punctuation."""
@@ -426,6 +463,7 @@ def _load_code(
     categories: list[Category],
     guides: dict[str, Guide],
     registry: dict[str, Source],
+    see_targets: dict[str, str],
     problems: _Problems,
 ) -> ErrorCode | None:
     path = source.path
@@ -444,7 +482,7 @@ def _load_code(
     message_confirmed = source.meta.get("message_confirmed", True)
     reported_by = source.meta.get("reported_by", "response")
     review = _review(source, registry, problems)
-    guidance, notes = _split_notes(source, problems)
+    _split_notes(source, problems)  # the notes section, if any, must come last
     snippet_set = None
     if "snippet" in source.meta:
         snippet_set, snippet_problems = load_set(path.parent.parent, source.meta["snippet"])
@@ -508,17 +546,14 @@ def _load_code(
         related_codes=tuple(related_codes),
         related_guides=tuple(related_guides),
         example=example,
-        guidance=markdown.render(guidance),
-        guidance_source=source.body,
-        troubleshooting_html=markdown.link_see_references(troubleshooting, _see_targets(guides)),
-        example_html=markdown.highlight_json(example),
+        guidance_compressed=zlib.compress(source.body.encode(), 6),
         message_confirmed=message_confirmed,
         reported_by=reported_by,
         sources=review.sources,
         reviewed=review.reviewed,
         change=review.change,
-        source_notes=markdown.render(notes) if notes else None,
         snippet_set=snippet_set,
+        see_targets=see_targets,
     )
 
 
@@ -539,11 +574,12 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     categories = _load_categories(folder / "categories", problems)
     guides = _load_guides(folder / "guides", registry, problems)
     entries: dict[int, ErrorCode] = {}
+    see_targets = _see_targets(guides)
     for path in sorted((folder / "codes").glob("*.md")):
         source = _read(path, problems)
         if source is None:
             continue
-        entry = _load_code(source, categories, guides, registry, problems)
+        entry = _load_code(source, categories, guides, registry, see_targets, problems)
         if entry is not None:
             # Each file is named after its code, so no code can be defined twice.
             entries[entry.code] = entry
@@ -590,23 +626,42 @@ def _check_mentions(
                 problems.add(path, "related_codes", f"leaves out {listed}, which the page mentions")
 
 
+def _load(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
+    """The catalogue from its snapshot when this content version has one, else from the files."""
+    key = snapshots.key(folder)
+    kept = snapshots.read(key)
+    if isinstance(kept, Catalogue) and kept.snapshot_key == key:
+        return kept, []
+    catalogue, problems = _collect(folder)
+    if catalogue is not None:
+        object.__setattr__(catalogue, "digest", snapshots.content_digest(folder))
+        object.__setattr__(catalogue, "snapshot_key", key)
+    return catalogue, problems
+
+
 def validate_content(folder: Path) -> list[ContentProblem]:
     """Every problem in the content folder, each naming its file and field.
 
     Validating means loading; a folder without problems is kept as loaded, so the system checks
     that run at start-up also do the first request's loading.
     """
-    catalogue, problems = _collect(Path(folder))
+    catalogue, problems = _load(Path(folder))
     if catalogue is not None:
         _loaded.setdefault(Path(folder), catalogue)
     return problems
 
 
 def load_catalogue(folder: Path) -> Catalogue:
-    catalogue, problems = _collect(Path(folder))
+    catalogue, problems = _load(Path(folder))
     if catalogue is None:
         raise ContentError(problems)
     return catalogue
+
+
+def keep_snapshot(catalogue: Catalogue) -> None:
+    """Write the catalogue, with the indexes built over it so far, for the next process."""
+    if catalogue.snapshot_key:
+        snapshots.write(catalogue.snapshot_key, catalogue)
 
 
 _load_lock = threading.Lock()

@@ -5,6 +5,7 @@ Shared by the JSON API, the per-code alternate formats and the command line; no 
 
 from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_GROUPS, MAX_TRACE_IDS
 from errors.catalogue import Catalogue, Category, ErrorCode, Guide
+from errors.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
 def category_dict(category: Category) -> dict:
@@ -26,8 +27,16 @@ def entry_dict(entry: ErrorCode, *, guidance: bool = True) -> dict:
     return data
 
 
-def catalogue_dict(entries: list[ErrorCode]) -> dict:
-    return {"count": len(entries), "errors": [entry_dict(e, guidance=False) for e in entries]}
+def catalogue_dict(
+    entries: list[ErrorCode], count: int, next_url: str | None, previous_url: str | None
+) -> dict:
+    """One page of the JSON catalogue (SPEC §4): `count` is the total across every page."""
+    return {
+        "count": count,
+        "next": next_url,
+        "previous": previous_url,
+        "errors": [entry_dict(e, guidance=False) for e in entries],
+    }
 
 
 def retry_sentence(entry: ErrorCode) -> str:
@@ -217,6 +226,30 @@ def openapi_document(catalogue: Catalogue) -> dict:
             **multi,
         },
     ]
+    pages = [
+        {
+            "name": "page",
+            "in": "query",
+            "description": "Which page, from 1.",
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        {
+            "name": "page_size",
+            "in": "query",
+            "description": "Codes per page.",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+        },
+    ]
+    page_link = {
+        "type": ["string", "null"],
+        "description": "Root-relative URL of the neighbouring page, with the same filters; "
+        "null on the first or last page.",
+    }
     error_response = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}
     }
@@ -313,7 +346,7 @@ def openapi_document(catalogue: Catalogue) -> dict:
                 "get": {
                     "summary": "The catalogue, filtered",
                     "operationId": "listErrors",
-                    "parameters": filters,
+                    "parameters": [*filters, *pages],
                     "responses": {
                         "200": {
                             "description": "Matching codes",
@@ -321,8 +354,15 @@ def openapi_document(catalogue: Catalogue) -> dict:
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
+                                        "required": ["count", "next", "previous", "errors"],
                                         "properties": {
-                                            "count": {"type": "integer"},
+                                            "count": {
+                                                "type": "integer",
+                                                "description": "Codes matching the filters, "
+                                                "on every page",
+                                            },
+                                            "next": page_link,
+                                            "previous": page_link,
                                             "errors": {
                                                 "type": "array",
                                                 "items": {"$ref": "#/components/schemas/Error"},
@@ -333,7 +373,8 @@ def openapi_document(catalogue: Catalogue) -> dict:
                             },
                         },
                         "400": {
-                            "description": "A filter value is not understood",
+                            "description": "A filter, page or page_size value is not understood, "
+                            "or the page is past the last one",
                             **error_response,
                         },
                     },

@@ -361,13 +361,17 @@ def _snippet(text: str, start: int, end: int, context: int = 70) -> SafeString:
     )
 
 
-@cache
-def _index_for(catalogue: Catalogue) -> SearchIndex:
-    return SearchIndex(catalogue)
+def index_for(catalogue: Catalogue) -> SearchIndex:
+    """The catalogue's search index, built on first use and kept with the catalogue (so the
+    snapshot of errors/snapshots.py holds it too)."""
+    index = catalogue.derived.get("search")
+    if not isinstance(index, SearchIndex):
+        index = catalogue.derived["search"] = SearchIndex(catalogue)
+    return index
 
 
 def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[Hit]:
-    return _index_for(catalogue or get_catalogue()).search(request.q, request.filters)
+    return index_for(catalogue or get_catalogue()).search(request.q, request.filters)
 
 
 # --- Guides -----------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Catalogue pages, guides, the JSON API and the files for tools; none touches the database."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from itertools import groupby
 from pathlib import Path
 
@@ -16,22 +16,30 @@ from django.views.decorators.http import condition, require_safe
 
 from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
+from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
 from linqdocs.requests import SiteRequest
+from linqdocs.responsecache import cached
 
 POPULAR_CODES = (1007, 2004, 1002, 2008, 3002, 4003)  # on the home page
+# A search shows its best matches first; "Show all" pages through the rest, 100 at a time.
+SEARCH_PREVIEW = 50
 
 
-@cache
-def _site_version() -> str:
+def site_version() -> str:
     """A digest of everything a catalogue page is made of: content, templates, static files.
 
     Content-based, so every app server computes the same ETag for the same page, and a deploy
     that changes any of them changes every ETag.
     """
-    digest = hashlib.sha256()
-    roots = [settings.CONTENT_DIR, settings.BASE_DIR / "templates", settings.BASE_DIR / "static"]
+    return _version_of(get_catalogue().digest)
+
+
+@cache
+def _version_of(content_digest: str) -> str:
+    digest = hashlib.sha256(content_digest.encode())
+    roots = [settings.BASE_DIR / "templates", settings.BASE_DIR / "static"]
     for root in roots:
         for path in sorted(Path(root).rglob("*")):
             if path.is_file():
@@ -40,9 +48,13 @@ def _site_version() -> str:
     return digest.hexdigest()
 
 
+def _variant(request: SiteRequest) -> str:
+    """The content version and the form of the answer: whole page or htmx fragment."""
+    return f"{site_version()}|{'fragment' if _wants_fragment(request) else 'page'}"
+
+
 def _etag(request: SiteRequest, *args: object, **kwargs: object) -> str:
-    variant = "fragment" if _wants_fragment(request) else "page"
-    key = f"{_site_version()}|{variant}|{request.get_full_path()}"
+    key = f"{_variant(request)}|{request.get_full_path()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -51,8 +63,10 @@ def _last_modified(request: HttpRequest, *args: object, **kwargs: object) -> dat
 
 
 def catalogue_page[V: Callable[..., HttpResponse]](view: V) -> V:
-    """GET and HEAD only; a conditional request is answered 304 before anything is rendered."""
-    return require_safe(condition(etag_func=_etag, last_modified_func=_last_modified)(view))
+    """GET and HEAD only; a conditional request is answered 304 before anything is rendered, and
+    any other is answered from the response cache once the page has been made."""
+    validated = condition(etag_func=_etag, last_modified_func=_last_modified)
+    return require_safe(validated(cached(_variant)(view)))
 
 
 def _wants_fragment(request: SiteRequest) -> bool:
@@ -77,18 +91,47 @@ def _results_context(request: HttpRequest) -> dict:
     catalogue = get_catalogue()
     wanted = parse_request(request.GET, catalogue)
     hits = search(wanted, catalogue)
+    ranked = bool(wanted.q)
+    asked = parse_page(request.GET)
+    problems = [*wanted.problems, *asked.problems]
+    link = partial(page_link, request.path, request.GET)
+    show_all_url = None
+    if ranked and "all" not in request.GET:
+        page = Page(hits[:SEARCH_PREVIEW], 1, SEARCH_PREVIEW, len(hits))
+        if len(hits) > SEARCH_PREVIEW:
+            show_all_url = _with_param(request, "all", "1")
+    else:
+        page = page_of(hits, asked) or _last_page(hits, asked, problems)
     context = _search_form(catalogue, wanted) | {
-        "hits": hits,
+        "hits": page.items,
         "guide_hits": search_guides(wanted.q, catalogue) if wanted.q else [],
         "count": len(hits),
+        "page": page,
+        "previous_url": link(page.number - 1) if page.has_previous else None,
+        "next_url": link(page.number + 1) if page.has_next else None,
+        "show_all_url": show_all_url,
+        "problems": problems,
         "suggestions": SUGGESTIONS,
-        "ranked": bool(wanted.q),
-        "groups": [] if wanted.q else _grouped(hits),
+        "ranked": ranked,
+        "groups": [] if ranked else _grouped(page.items),
     }
     if not hits and wanted.q and wanted.filters.active:
         # Say so when the filters, not the words, are what empties the page.
         context["without_filters"] = len(search(SearchRequest(q=wanted.q), catalogue))
     return context
+
+
+def _last_page(hits: Sequence[Hit], asked: PageRequest, problems: list[str]) -> Page:
+    last = page_count(len(hits), asked.size)
+    problems.append(f"There is no page {asked.number}; this is the last one, page {last}.")
+    return page_of(hits, PageRequest(last, asked.size)) or Page([], 1, asked.size, 0)
+
+
+def _with_param(request: HttpRequest, name: str, value: str) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query[name] = value
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _grouped(hits: list[Hit]) -> list[tuple]:
@@ -246,10 +289,28 @@ def api_list(request: HttpRequest) -> HttpResponse:
     wanted = parse_request(request.GET)
     if wanted.problems:
         return api_envelope(request, 400, "invalid_filter", " ".join(wanted.problems))
+    asked = parse_page(request.GET)
+    if asked.problems:
+        return api_envelope(request, 400, "invalid_page", " ".join(asked.problems))
     hits = search(wanted)
-    return JsonResponse(
-        representations.catalogue_dict([hit.entry for hit in hits]), json_dumps_params=JSON_DUMPS
+    page = page_of(hits, asked)
+    if page is None:
+        pages = page_count(len(hits), asked.size)
+        return api_envelope(
+            request,
+            400,
+            "invalid_page",
+            f"There is no page {asked.number}: {len(hits)} codes make {pages} "
+            f"page{'s' if pages != 1 else ''} of {asked.size}.",
+        )
+    link = partial(page_link, request.path, request.GET)
+    data = representations.catalogue_dict(
+        [hit.entry for hit in page.items],
+        page.count,
+        link(page.number + 1) if page.has_next else None,
+        link(page.number - 1) if page.has_previous else None,
     )
+    return JsonResponse(data, json_dumps_params=JSON_DUMPS)
 
 
 @catalogue_page

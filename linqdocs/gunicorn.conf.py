@@ -64,10 +64,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # --- Logs ---------------------------------------------------------------------------------------
 
-# Both to the standard streams, for journald or the container runtime. The access line names the
-# trace id the app sent; it holds the path without its query string, never a body or a header
-# value a client chose beyond the user agent. GUNICORN_ACCESS_LOG=off leaves only the app's line.
-_access = os.environ.get("GUNICORN_ACCESS_LOG", "-").strip()
+# Both to the standard streams, for journald or the container runtime. The app writes one line per
+# request (linqdocs.middleware: method, path, status, duration, trace id), so gunicorn's access
+# line, which would repeat it at a cost of about a tenth of a page's CPU, is off unless
+# GUNICORN_ACCESS_LOG names a file or "-" (stdout). It names the trace id the app sent and holds
+# the path without its query string, never a body or a header value beyond the user agent.
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "off").strip()
 accesslog = None if _access.lower() in {"", "0", "off", "none"} else _access
 access_log_format = (
     '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms trace_id=%({x-trace-id}o)s "%(a)s"'
@@ -81,13 +83,14 @@ if os.path.isdir("/dev/shm"):
 
 
 def when_ready(server: object) -> None:
-    """Load the catalogue and every view module in the master, before the workers fork, so each
-    worker starts warm instead of making its first visitors wait."""
+    """Load and index the catalogue and import every view module in the master, before the
+    workers fork, so each worker starts warm instead of making its first visitors wait."""
     from django.db import connections
     from django.urls import get_resolver
 
-    from errors.catalogue import get_catalogue
+    from errors import startup, views
 
-    get_catalogue()
+    startup.prepare()
+    views.site_version()  # the digest behind every ETag and cache key
     get_resolver().resolve("/")  # imports the URLconfs and the views behind them
     connections.close_all()  # nothing the workers inherit may hold a database connection

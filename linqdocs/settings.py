@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 # WhiteNoise and ConditionalGetMiddleware, so static files, /healthz and 304s carry the headers
 # too (no view overrides the CSP; one that did would have to send its policy on 304s itself).
 # HealthCheckMiddleware answers /healthz before CommonMiddleware validates the Host header.
+# CompressionMiddleware compresses only what the response cache made (linqdocs/compression.py).
 # ApiErrorMiddleware is innermost, so the envelope it makes of a bare /api/ error gets every header.
 MIDDLEWARE = [
     "linqdocs.middleware.TraceIdMiddleware",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linqdocs.middleware.SecurityHeadersMiddleware",
+    "linqdocs.compression.CompressionMiddleware",
     "linqdocs.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +181,12 @@ CACHES = {"default": _cache_from_url(CACHE_URL or ("locmem://" if DEBUG else "db
 # --- Content ----------------------------------------------------------------------------------
 
 CONTENT_DIR = Path(os.environ.get("LINQDOCS_CONTENT_DIR", BASE_DIR / "errors" / "content"))
+# Snapshots of the loaded, indexed catalogue, one per content version (errors/snapshots.py): a
+# large catalogue then starts in a fraction of the time. Writable by the app only; empty: off.
+CATALOGUE_CACHE_DIR = os.environ.get("CATALOGUE_CACHE_DIR", str(BASE_DIR / ".cache"))
+# Catalogue pages, fragments, JSON and files for tools are made once per content version and kept
+# in each worker's memory, with their Brotli and gzip forms, up to this many bytes (0: off).
+RESPONSE_CACHE_BYTES = env_int("RESPONSE_CACHE_BYTES", 16 * 1024 * 1024)
 
 # --- Diagnosis --------------------------------------------------------------------------------
 
@@ -322,7 +330,10 @@ LOGGING = {
         "trace_id": {"()": "linqdocs.middleware.RequestTraceIdFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(trace_suffix)s"},
+        "plain": {
+            "()": "linqdocs.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s%(trace_suffix)s",
+        },
     },
     "handlers": {
         "console": {

@@ -110,3 +110,13 @@ def support_agent_group(db):
     state = MigrationLoader(connection).project_state(("support", "0003_support_agent_group"))
     migration.create_group(state.apps, None)
     return Group.objects.get(name=migration.GROUP)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_response_cache():
+    """Each test starts with an empty response cache, whatever the tests before it served."""
+    from linqdocs.responsecache import responses
+
+    responses.clear()
+    yield
+    responses.clear()

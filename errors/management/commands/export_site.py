@@ -1,0 +1,125 @@
+"""`manage.py export_site DIR`: the read-only reference as files, under the URLs the site uses.
+
+Every page and file that is a pure function of the content (home, catalogue, code pages in every
+format, guides and their Markdown, the JSON API's first page and each code, OpenAPI, llms,
+sitemap, robots, the changes feed) is requested through the whole Django stack, exactly as a
+visitor would get it, and written where a static server finds it: a URL ending in "/" becomes
+index.html (or index.json for JSON), any other URL its own file. Static files are copied under
+STATIC_URL. nginx or a CDN can then serve the reference, and Django only what needs it: requests
+with a query string (search, filters, pages), htmx requests, diagnosis and support (README,
+"Serving the reference as files").
+"""
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test import Client
+from django.urls import reverse
+
+from errors.catalogue import get_catalogue
+
+FILE_SUFFIXES = {"text/html": "index.html", "application/json": "index.json"}
+
+
+def site_paths() -> list[str]:
+    """Every URL of the read-only site."""
+    catalogue = get_catalogue()
+    paths = [
+        reverse("errors:home"),
+        reverse("errors:catalogue"),
+        reverse("errors:guides"),
+        reverse("errors:api_list"),
+        reverse("errors:openapi"),
+        reverse("errors:llms"),
+        reverse("errors:llms_full"),
+        reverse("errors:sitemap"),
+        reverse("errors:robots"),
+        reverse("errors:changes_feed"),
+    ]
+    for entry in catalogue.codes:
+        code = entry.code
+        paths += [
+            reverse("errors:detail", args=[code]),
+            reverse("errors:markdown", args=[code]),
+            reverse("errors:json", args=[code]),
+            reverse("errors:problem", args=[code]),
+            reverse("errors:api_detail", args=[code]),
+        ]
+    for guide in catalogue.guides.values():
+        paths += [guide.url, guide.markdown_url]
+    return paths
+
+
+def file_for(path: str, content_type: str) -> str:
+    """Where a static server looks for `path`: index.html/index.json for a URL ending in "/"."""
+    if not path.endswith("/"):
+        return path.lstrip("/")
+    kind = content_type.split(";")[0].strip()
+    if kind not in FILE_SUFFIXES:
+        raise CommandError(f"{path} answers {kind}, which has no index file name")
+    return path.lstrip("/") + FILE_SUFFIXES[kind]
+
+
+class Command(BaseCommand):
+    help = "Write the read-only site (pages, .md, .json, guides, llms, sitemap, static) as files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("target", type=Path, help="folder to write into (created if needed)")
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="the site's public origin, e.g. https://docs.example.com, for the absolute "
+            "URLs in problem.json, the sitemap and robots.txt (default: the first ALLOWED_HOSTS "
+            "entry over https)",
+        )
+
+    def handle(self, *args: object, target: Path, base_url: str, **options: object) -> None:
+        origin = urlsplit(base_url or f"https://{self._default_host()}")
+        if origin.scheme not in {"http", "https"} or not origin.hostname:
+            raise CommandError(f"--base-url {base_url!r} is not an http(s) origin")
+        client = Client()
+        secure = origin.scheme == "https"
+        written = 0
+        for path in site_paths():
+            response = client.get(path, secure=secure, headers={"host": origin.netloc})
+            if response.status_code != 200:
+                raise CommandError(f"{path} answered {response.status_code}")
+            file = target / file_for(path, response["Content-Type"])
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(response.content)
+            written += 1
+        copied = self._copy_static(target)
+        self.stdout.write(f"{written} pages and files, {copied} static files, in {target}")
+
+    @staticmethod
+    def _default_host() -> str:
+        hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*"} and not h.startswith(".")]
+        if not hosts:
+            raise CommandError("give --base-url: ALLOWED_HOSTS names no host to build URLs with")
+        return hosts[0]
+
+    @staticmethod
+    def _copy_static(target: Path) -> int:
+        """Static files under STATIC_URL's path: collectstatic's output (fingerprinted, with
+        .gz/.br) when there is one, else the files the finders serve in development."""
+        static_url = urlsplit(settings.STATIC_URL)
+        if static_url.netloc:
+            return 0  # a CDN serves them
+        destination = target / static_url.path.strip("/")
+        root = Path(settings.STATIC_ROOT)
+        if root.is_dir() and any(root.iterdir()):
+            shutil.copytree(root, destination, dirs_exist_ok=True)
+            return sum(1 for p in destination.rglob("*") if p.is_file())
+        copied = 0
+        for finder in get_finders():
+            for path, storage in finder.list([]):
+                file = destination / path
+                file.parent.mkdir(parents=True, exist_ok=True)
+                with storage.open(path) as source:
+                    file.write_bytes(source.read())
+                copied += 1
+        return copied
