@@ -102,10 +102,8 @@ def write_catalogue(folder: Path, codes: int = CATEGORIES * PER_CATEGORY) -> Pat
     if not 0 < codes <= CATEGORIES * PER_CATEGORY:
         raise ValueError(f"a catalogue holds 1 to {CATEGORIES * PER_CATEGORY} codes, not {codes}")
     folder = Path(folder)
-    for part in ("categories", "codes", "guides"):
-        shutil.copytree(CONTENT_DIR / part, folder / part, dirs_exist_ok=True)
-    for file in CONTENT_DIR.glob("*.toml"):  # the sources registry
-        shutil.copy2(file, folder / file.name)
+    # Everything the content holds (categories, codes, guides, the sources registry, snippets).
+    shutil.copytree(CONTENT_DIR, folder, dirs_exist_ok=True)
     for category_id, (name, verdict, verdict_text) in _EXTRA_CATEGORIES.items():
         category = {
             "id": category_id,
