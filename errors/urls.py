@@ -32,7 +32,6 @@ urlpatterns = [
     path("feeds/changes.atom", ChangesFeed(), name="changes_feed"),
     path("api/errors/", views.api_list, name="api_list"),
     path("api/errors/<code:code>/", views.api_detail, name="api_detail"),
-    path("api/openapi.json", views.openapi, name="openapi"),
     path("llms.txt", views.llms, name="llms"),
     path("llms-full.txt", views.llms_full, name="llms_full"),
     path("sitemap.xml", views.sitemap, name="sitemap"),

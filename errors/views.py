@@ -318,13 +318,6 @@ def api_detail(request: HttpRequest, code: str) -> HttpResponse:
     return code_json(request, code)
 
 
-@catalogue_page
-def openapi(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(
-        representations.openapi_document(get_catalogue()), json_dumps_params=JSON_DUMPS
-    )
-
-
 # --- Files for assistants and search engines --------------------------------------------------
 
 
