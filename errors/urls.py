@@ -34,6 +34,5 @@ urlpatterns = [
     path("api/errors/<code:code>/", views.api_detail, name="api_detail"),
     path("llms.txt", views.llms, name="llms"),
     path("llms-full.txt", views.llms_full, name="llms_full"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
 ]

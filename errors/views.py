@@ -336,19 +336,6 @@ def llms_full(request: HttpRequest) -> HttpResponse:
     )
 
 
-@catalogue_page
-def sitemap(request: HttpRequest) -> HttpResponse:
-    catalogue = get_catalogue()
-    paths = [reverse("errors:home"), reverse("errors:catalogue"), reverse("diagnose:page")]
-    paths += [entry.url for entry in catalogue.codes]
-    paths += [g.url for g in catalogue.guides.values()]
-    context = {
-        "urls": [request.build_absolute_uri(path) for path in paths],
-        "lastmod": catalogue.updated_at.date().isoformat(),
-    }
-    return render(request, "sitemap.xml", context, content_type="application/xml")
-
-
 @require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
@@ -356,6 +343,6 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /support/",
         "Disallow: /api/diagnose/",
-        f"Sitemap: {request.build_absolute_uri(reverse('errors:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from linqdocs import openapi
+from linqdocs import openapi, sitemaps
 
 # The admin is the support desk. It goes without the navigation sidebar, whose width the queue
 # needs at 1280 px; the breadcrumbs and the admin's home lead everywhere the sidebar did.
@@ -13,6 +13,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/openapi.json", openapi.openapi, name="openapi"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("", include("diagnose.urls")),
     path("support/", include("support.urls")),
     path("", include("errors.urls")),

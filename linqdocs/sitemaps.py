@@ -1,0 +1,59 @@
+"""/sitemap.xml through django.contrib.sitemaps: the site's pages, every code and every guide.
+
+Catalogue pages carry the catalogue's last change as lastmod; the diagnosis page has none to give.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from errors.catalogue import ErrorCode, Guide, get_catalogue
+from errors.views import catalogue_page
+
+
+class PageSitemap(Sitemap):
+    def items(self) -> list[str]:
+        return ["errors:home", "errors:catalogue", "diagnose:page"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+    def lastmod(self, item: str) -> datetime | None:
+        return get_catalogue().updated_at if item.startswith("errors:") else None
+
+
+class CodeSitemap(Sitemap):
+    def items(self) -> list[ErrorCode]:
+        return list(get_catalogue().codes)
+
+    def location(self, item: ErrorCode) -> str:
+        return item.url
+
+    def lastmod(self, item: ErrorCode) -> datetime:
+        return get_catalogue().updated_at
+
+
+class GuideSitemap(Sitemap):
+    def items(self) -> list[Guide]:
+        return list(get_catalogue().guides.values())
+
+    def location(self, item: Guide) -> str:
+        return item.url
+
+    def lastmod(self, item: Guide) -> datetime:
+        return get_catalogue().updated_at
+
+
+@catalogue_page
+def sitemap(request: HttpRequest) -> HttpResponse:
+    # Annotated here, not at module level: Sitemap is not subscriptable at run time.
+    sections: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+        "pages": PageSitemap,
+        "codes": CodeSitemap,
+        "guides": GuideSitemap,
+    }
+    return sitemap_views.sitemap(request, sitemaps=sections)
