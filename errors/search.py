@@ -24,9 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide, get_catalogue
 
 # Field weights: the ranking contract of the search.
@@ -83,11 +80,23 @@ def plain_guidance(markdown_source: str) -> str:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """Where a term matched in a long text: the words around the match, and whether the text
+    goes on beyond them. Plain text; the template marks the match and escapes all of it."""
+
+    before: str
+    match: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+
+@dataclass(frozen=True)
 class Hit:
     entry: ErrorCode
     score: float
     matched_in: str  # "code", "message", "HTTP status", "troubleshooting", "guidance", ""
-    snippet: SafeString | None = None
+    snippet: Snippet | None = None
 
 
 @dataclass(frozen=True)
@@ -347,17 +356,16 @@ def _find_any(text: str, terms: Iterable[str]) -> tuple[int, int] | None:
     return None
 
 
-def _snippet(text: str, start: int, end: int, context: int = 70) -> SafeString:
+def _snippet(text: str, start: int, end: int, context: int = 70) -> Snippet:
     left = max(0, text.rfind(" ", 0, max(0, start - context)) + 1)
     right = text.find(" ", min(len(text), end + context))
     right = len(text) if right == -1 else right
-    return format_html(
-        "{}{}<mark>{}</mark>{}{}",
-        "…" if left > 0 else "",
-        text[left:start],
-        text[start:end],
-        text[end:right],
-        "…" if right < len(text) else "",
+    return Snippet(
+        before=text[left:start],
+        match=text[start:end],
+        after=text[end:right],
+        cut_before=left > 0,
+        cut_after=right < len(text),
     )
 
 

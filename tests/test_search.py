@@ -1,9 +1,22 @@
 """Search quality, judged on queries a developer would really type."""
 
+import re
+
 import pytest
 from django.http import QueryDict
+from django.template.loader import render_to_string
 
-from errors.search import Filters, SearchRequest, parse_request, search
+from errors.catalogue import get_catalogue
+from errors.search import (
+    Filters,
+    Hit,
+    SearchRequest,
+    Snippet,
+    _snippet,
+    parse_request,
+    plain_guidance,
+    search,
+)
 
 
 def codes(q: str, **filters) -> list[int]:
@@ -79,18 +92,41 @@ def test_ranking_exact_code_then_message_then_troubleshooting_then_guidance():
     assert codes("2004 unauthorized")[0] == 2004
 
 
-def test_a_guidance_match_carries_a_highlighted_snippet():
+def test_a_guidance_match_carries_a_snippet_around_the_match():
     hit = next(h for h in search(SearchRequest(q="idempotency")) if h.matched_in == "guidance")
     assert hit.snippet is not None
-    assert "<mark>idempotency" in hit.snippet.lower()
+    assert hit.snippet.match.lower().startswith("idempotency")
+    assert hit.snippet.before or hit.snippet.after
+    text = hit.snippet.before + hit.snippet.match + hit.snippet.after
+    assert text in plain_guidance(hit.entry.guidance_source)
 
 
-def test_snippets_escape_the_text():
-    # The snippet is built from repository text, but it must still be escaped HTML.
-    hits = search(SearchRequest(q="Content-Type"))
-    for hit in hits:
-        if hit.snippet:
-            assert "<script" not in hit.snippet
+def test_a_snippet_is_plain_text_and_says_where_it_was_cut():
+    text = "one two three four five six seven eight nine ten"
+    assert _snippet(text, 14, 18, context=5) == Snippet(
+        before="three ", match="four", after=" five", cut_before=True, cut_after=True
+    )
+    whole = _snippet("<b>idempotency</b> keys", 3, 14)
+    assert whole == Snippet("<b>", "idempotency", "</b> keys", cut_before=False, cut_after=False)
+
+
+def test_the_result_row_marks_the_match_and_escapes_the_text():
+    entry = get_catalogue().codes[0]
+    snippet = Snippet("<script>x</script> & ", "<b>", " keys", cut_before=True, cut_after=False)
+    html = render_to_string(
+        "errors/_code_row.html", {"entry": entry, "hit": Hit(entry, 10, "guidance", snippet)}
+    )
+    assert (
+        "In the guidance: …&lt;script&gt;x&lt;/script&gt; &amp; <mark>&lt;b&gt;</mark> keys</p>"
+        in html
+    )
+    assert "<script>" not in html and "<b>" not in html
+
+
+def test_the_search_page_shows_the_marked_snippet(client):
+    page = client.get("/errors/", {"q": "idempotency"}).content.decode()
+    assert "In the guidance: " in page
+    assert re.search(r"<mark>[Ii]dempotency\w*</mark>", page)
 
 
 def test_nothing_found():
