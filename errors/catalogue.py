@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from errors import markdown, mentions, snapshots
+from errors.links import link
 from errors.snippets import SnippetSet, load_set
 from errors.sources import Source, load_registry, read_sources
 from errors.traceids import TRACE_ID
@@ -119,7 +120,7 @@ class Guide:
 
     @property
     def url(self) -> str:
-        return f"/guides/{self.slug}/"
+        return link("errors:guide", self.slug)
 
     @property
     def markdown_url(self) -> str:
@@ -196,7 +197,7 @@ class ErrorCode:
 
     @property
     def url(self) -> str:
-        return f"/errors/{self.code}/"
+        return link("errors:detail", self.code)
 
     @property
     def doc_url(self) -> str:

@@ -4,6 +4,7 @@ Shared by the JSON API, the per-code alternate formats and the command line; no 
 """
 
 from errors.catalogue import Catalogue, Category, ErrorCode, Guide
+from errors.links import link
 
 
 def category_dict(category: Category) -> dict:
@@ -55,7 +56,7 @@ WORDING_NOTE = (
 
 def entry_markdown(entry: ErrorCode) -> str:
     """One code as a Markdown document: front facts, troubleshooting, example, guidance source."""
-    related = ", ".join(f"[{c}](/errors/{c}/)" for c in entry.related_codes) or "none"
+    related = ", ".join(f"[{c}]({link('errors:detail', c)})" for c in entry.related_codes) or "none"
     return (
         f"# {entry.code} — {entry.message}\n\n"
         f"- HTTP status: {entry.http_status} {entry.reason_phrase}\n"
@@ -126,7 +127,7 @@ def llms_index(catalogue: Catalogue, *, full: bool = False) -> str:
         lines += [f"## {category.id} {category.name} — {category.default_retry_text}", ""]
         for entry in catalogue.in_category(category):
             lines.append(
-                f"- [{entry.code} {entry.message}](/errors/{entry.code}.md): HTTP "
+                f"- [{entry.code} {entry.message}]({link('errors:markdown', entry.code)}): HTTP "
                 f"{entry.http_status}; retry {entry.retry.verdict}; {entry.troubleshooting}"
             )
         lines.append("")
