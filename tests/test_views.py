@@ -136,7 +136,9 @@ def test_a_code_page_has_everything_the_spec_lists(client):
     assert 'href="/errors/2008/"' in page  # a related code
     assert 'href="/diagnose/"' in page
     assert 'href="/support/new/?code=1007"' in page
-    assert 'rel="next" ' not in page or 'href="/errors/1008/" rel="next"' in page
+    # The pager: the codes before and after this one, both present.
+    assert 'href="/errors/1006/" rel="prev"' in page
+    assert 'href="/errors/1008/" rel="next"' in page
 
 
 def test_a_backoff_code_states_the_schedule(client):
@@ -150,6 +152,11 @@ def test_previous_and_next(client):
     assert 'href="/errors/2021/" rel="next"' in page
     first = html(client.get("/errors/1001/"))
     assert 'rel="prev"' not in first
+    assert 'href="/errors/1002/" rel="next"' in first  # the pager is there, with one side
+    last_code = get_catalogue().codes[-1]
+    last = html(client.get(last_code.url))
+    assert 'rel="next"' not in last
+    assert 'rel="prev"' in last
 
 
 @pytest.mark.parametrize(
