@@ -34,7 +34,7 @@ test: install ## run the whole test suite (browser tests need Debian's chromium)
 
 test-postgres: install ## the database-backed tests against DATABASE_URL (a PostgreSQL)
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:5432/name"; exit 2; }
-	DATABASE_URL=$(DATABASE_URL) $(PY) -m pytest -m "not e2e" tests/test_support*.py tests/test_health.py
+	DATABASE_URL=$(DATABASE_URL) $(PY) -m pytest -m "not e2e" tests/support tests/linqdocs/test_health.py
 
 lint: install ## ruff check, ruff format check, mypy (config in pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -8,12 +8,13 @@ from errors.representations import entry_markdown, llms_index
 
 
 def test_a_link_is_what_reverse_gives():
-    for name, argument in [
+    cases: list[tuple[str, int | str]] = [
         ("errors:detail", 1007),
         ("errors:markdown", 2004),
         ("errors:json", 5005),
         ("errors:guide", "rate-limits"),
-    ]:
+    ]
+    for name, argument in cases:
         assert link(name, argument) == reverse(name, args=[argument])
 
 

@@ -1,7 +1,5 @@
 """The catalogue as loaded into memory: look-ups, neighbours, rendering."""
 
-import re
-
 from errors import markdown
 from errors.catalogue import get_catalogue
 from tests.conftest import entry_for
@@ -94,15 +92,6 @@ def test_guidance_is_rendered_with_toc_and_highlighting_classes():
         assert "style=" not in html
 
 
-def test_markdown_renders_tables_and_fenced_code():
-    rendered = markdown.render("## Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n")
-    assert "<table>" in rendered.html
-    assert re.search(
-        r'<div class="highlight"><pre tabindex="0">.*</pre></div>', rendered.html, re.S
-    )
-    assert rendered.headings == ("Title",)
-
-
 def test_the_start_up_check_does_the_first_load(monkeypatch, settings):
     from errors import catalogue as module
 
@@ -114,12 +103,3 @@ def test_the_start_up_check_does_the_first_load(monkeypatch, settings):
 
     monkeypatch.setattr(markdown, "render", render_again)
     assert entry_for(1007).message == "Rate limit exceeded"
-
-
-def test_see_references_are_escaped_and_linked():
-    html = markdown.link_see_references(
-        "Use <b>PATCH</b>. See Rate Limits.", {"Rate Limits": "/guides/rate-limits/"}
-    )
-    assert html == (
-        'Use &lt;b&gt;PATCH&lt;/b&gt;. See <a href="/guides/rate-limits/">Rate Limits</a>.'
-    )
