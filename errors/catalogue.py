@@ -124,7 +124,7 @@ class Guide:
 
     @property
     def markdown_url(self) -> str:
-        return f"/guides/{self.slug}.md"
+        return link("errors:guide_markdown", self.slug)
 
 
 @dataclass(frozen=True)

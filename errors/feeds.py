@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, time
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from errors.catalogue import ErrorCode, Guide, get_catalogue
@@ -18,7 +19,7 @@ def _when(page: Page) -> datetime:
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = "linqdocs: changes to the Linq error reference"
-    link = "/errors/"
+    link = reverse_lazy("errors:catalogue")
     subtitle = "Each error code and guide page, newest review first, with what changed."
     author_name = "linqdocs"
 
