@@ -1,9 +1,10 @@
 """/sitemap.xml through django.contrib.sitemaps: the site's pages, every code and every guide.
 
-Catalogue pages carry the catalogue's last change as lastmod; the diagnosis page has none to give.
+A code or guide carries its review date as lastmod (as in the Atom feed), the home page and the
+catalogue the content's last change; the diagnosis page has none to give.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
@@ -13,6 +14,13 @@ from django.urls import reverse
 
 from errors.catalogue import ErrorCode, Guide, get_catalogue
 from errors.views import catalogue_page
+
+
+def _reviewed_or_updated(page: ErrorCode | Guide) -> datetime:
+    # Datetimes only: the sitemap view compares every lastmod, and a date and a datetime do not.
+    if page.reviewed is None:
+        return get_catalogue().updated_at
+    return datetime.combine(page.reviewed, time.min, tzinfo=UTC)
 
 
 class PageSitemap(Sitemap):
@@ -34,7 +42,7 @@ class CodeSitemap(Sitemap):
         return item.url
 
     def lastmod(self, item: ErrorCode) -> datetime:
-        return get_catalogue().updated_at
+        return _reviewed_or_updated(item)
 
 
 class GuideSitemap(Sitemap):
@@ -45,7 +53,7 @@ class GuideSitemap(Sitemap):
         return item.url
 
     def lastmod(self, item: Guide) -> datetime:
-        return get_catalogue().updated_at
+        return _reviewed_or_updated(item)
 
 
 @catalogue_page

@@ -2,7 +2,7 @@
 
 from xml.etree import ElementTree
 
-from errors.catalogue import get_catalogue
+from errors.catalogue import ErrorCode, Guide, get_catalogue
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -21,10 +21,15 @@ def test_the_sitemap_lists_the_pages_codes_and_guides(client):
     paths += [f"/guides/{slug}/" for slug in catalogue.guides]
     assert list(urls) == [f"http://testserver{path}" for path in paths]
     assert len(urls) == 3 + 48 + len(catalogue.guides)
-    # The catalogue's pages change with the content; the diagnosis page has no date to give.
+    # A code or guide: its review date; the home page and catalogue: the content's last change;
+    # the diagnosis page has no date to give.
     updated = catalogue.updated_at.date().isoformat()
-    assert {loc: lastmod for loc, lastmod in urls.items() if lastmod} == {
-        loc: updated for loc in urls if loc != "http://testserver/diagnose/"
-    }
+    expected = {"http://testserver/": updated, "http://testserver/errors/": updated}
+    pages: list[ErrorCode | Guide] = [*catalogue.codes, *catalogue.guides.values()]
+    for page in pages:
+        expected[f"http://testserver{page.url}"] = (
+            page.reviewed.isoformat() if page.reviewed else updated
+        )
+    assert {loc: lastmod for loc, lastmod in urls.items() if lastmod} == expected
     assert response["Last-Modified"]
     assert client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
