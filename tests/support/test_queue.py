@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from support.models import Ticket, TicketMessage
 from tests.conftest import TRACE_ID, make_ticket
-from tests.test_support_admin import CHANGELIST
+from tests.support.test_admin import CHANGELIST
 
 OTHER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from support import spikes
 from support.spikes import BASELINE_HOURS, CodeRate
 from tests.conftest import make_ticket
-from tests.test_support_admin import CHANGELIST
+from tests.support.test_admin import CHANGELIST
 
 SPIKES = f"{CHANGELIST}spikes/"
 

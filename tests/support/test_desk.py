@@ -15,7 +15,7 @@ from django.urls import reverse
 from support.forms import new_form_token
 from support.models import StatusChange, Ticket, TicketMessage
 from tests.conftest import make_ticket
-from tests.test_support_admin import CHANGELIST
+from tests.support.test_admin import CHANGELIST
 
 SECRET = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
@@ -369,7 +369,7 @@ def test_every_message_is_masked_whoever_writes_it(agent_client):
 
 @pytest.mark.django_db
 def test_a_decoy_page_has_no_thread_or_answer_form(client):
-    from tests.test_support import form_data
+    from tests.support.test_views import form_data
 
     response = client.post("/support/new/", form_data(website="http://spam.example"))
     html = response.content.decode()
