@@ -13,8 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
 from errors.catalogue import VERDICTS, Catalogue, get_catalogue
-from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
 from errors.search import MAX_QUERY_LENGTH
 from errors.traceids import TRACE_ID
 from errors.views import catalogue_page

@@ -14,12 +14,12 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
 from errors.catalogue import VERDICTS, get_catalogue
-from errors.diagnosis import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
 from errors.search import MAX_QUERY_LENGTH
 from linqdocs import openapi
 from tests.conftest import ENVELOPE, TRACE_ID
-from tests.test_diagnosis import CASES
+from tests.diagnose.cases import CASES
 
 DOCUMENT_URI = "urn:linqdocs:openapi"
 
