@@ -13,7 +13,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
+from diagnose.engine import (
+    FINDINGS,
+    INPUT_KINDS,
+    LEVELS,
+    MAX_GROUPS,
+    MAX_INPUT_BYTES,
+    MAX_TRACE_IDS,
+)
 from errors.catalogue import VERDICTS, Catalogue, get_catalogue
 from errors.search import MAX_QUERY_LENGTH
 from errors.traceids import TRACE_ID
@@ -34,6 +41,8 @@ def code_values(catalogue: Catalogue) -> dict[str, Any]:
         "max_query_length": MAX_QUERY_LENGTH,
         "max_input_bytes": MAX_INPUT_BYTES,
         "max_input_size": f"{MAX_INPUT_BYTES // 1024} KiB",
+        "max_groups": MAX_GROUPS,
+        "max_trace_ids": MAX_TRACE_IDS,
     }
 
 
