@@ -22,6 +22,7 @@ from diagnose.engine import (
     MAX_TRACE_IDS,
 )
 from errors.catalogue import VERDICTS, Catalogue, get_catalogue
+from errors.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from errors.search import MAX_QUERY_LENGTH
 from errors.traceids import TRACE_ID
 from errors.views import catalogue_page
@@ -42,6 +43,8 @@ def code_values(catalogue: Catalogue) -> dict[str, Any]:
         "max_input_bytes": MAX_INPUT_BYTES,
         "max_input_size": f"{MAX_INPUT_BYTES // 1024} KiB",
         "max_groups": MAX_GROUPS,
+        "max_page_size": MAX_PAGE_SIZE,
+        "default_page_size": DEFAULT_PAGE_SIZE,
         "max_trace_ids": MAX_TRACE_IDS,
     }
 

@@ -64,4 +64,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         "codes": CodeSitemap,
         "guides": GuideSitemap,
     }
-    return sitemap_views.sitemap(request, sitemaps=sections)
+    response = sitemap_views.sitemap(request, sitemaps=sections)
+    # A TemplateResponse renders late; the catalogue's response cache needs the body now.
+    response.render()
+    return response
