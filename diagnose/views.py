@@ -12,10 +12,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
 
 from diagnose.engine import (
     MAX_INPUT_BYTES,
@@ -30,6 +29,7 @@ from diagnose.examples import examples
 from diagnose.presentation import present_diagnosis, present_report
 from linqdocs import ratelimit
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
+from linqdocs.httppolicy import allow, private, revalidated
 from linqdocs.requests import SiteRequest
 
 
@@ -56,7 +56,8 @@ def _read_paste(request: HttpRequest) -> str | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
+@private  # a CSRF cookie and token on every render, the paste on a POST
 @sensitive_post_parameters("envelope")
 @sensitive_variables()
 def page(request: SiteRequest) -> HttpResponse:
@@ -94,14 +95,13 @@ def page(request: SiteRequest) -> HttpResponse:
         template += "#result"
     response = render(request, template, context, status=429 if limited else 200)
     patch_vary_headers(response, ["HX-Request"])
-    if request.method == "POST":
-        add_never_cache_headers(response)
     if limited:
         response["Retry-After"] = str(limited.retry_after)
     return response
 
 
 @csrf_exempt  # a JSON API for tools: no cookies are read, nothing changes on the server
+@private  # the answer repeats what was pasted
 @sensitive_variables()
 def api(request: HttpRequest) -> JsonResponse:
     """POST the paste as the raw request body; the answer is the JSON of SPEC §5."""
@@ -124,21 +124,16 @@ def api(request: HttpRequest) -> JsonResponse:
             retry_after=decision.retry_after,
         )
         response["Retry-After"] = str(decision.retry_after)
-        add_never_cache_headers(response)
         return response
     declared = request.META.get("CONTENT_LENGTH", "")
     if declared.isdigit() and int(declared) > MAX_INPUT_BYTES:
         report = oversized_report()  # not read at all
     else:
         report = diagnose_bytes(request.read(MAX_INPUT_BYTES + 1))
-    response = JsonResponse(
-        report.as_dict(), status=report.status_code, json_dumps_params=JSON_DUMPS
-    )
-    add_never_cache_headers(response)
-    return response
+    return JsonResponse(report.as_dict(), status=report.status_code, json_dumps_params=JSON_DUMPS)
 
 
-@require_GET
+@revalidated()
 def shared(request: HttpRequest) -> HttpResponse:
     """A diagnosis rebuilt from its link alone: code, status, trace id, retry_after, finding ids."""
     diagnosis = shared_diagnosis(request.GET, request.GET.getlist("finding"))

@@ -11,14 +11,13 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import condition, require_safe
 
 from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
+from linqdocs.httppolicy import revalidated
 from linqdocs.requests import SiteRequest
 from linqdocs.responsecache import cached
 
@@ -62,11 +61,16 @@ def _last_modified(request: HttpRequest, *args: object, **kwargs: object) -> dat
     return get_catalogue().updated_at
 
 
-def catalogue_page[V: Callable[..., HttpResponse]](view: V) -> V:
-    """GET and HEAD only; a conditional request is answered 304 before anything is rendered, and
-    any other is answered from the response cache once the page has been made."""
-    validated = condition(etag_func=_etag, last_modified_func=_last_modified)
-    return require_safe(validated(cached(_variant)(view)))
+def catalogue_page[V: Callable[..., HttpResponse]](view: V, vary: Sequence[str] = ()) -> V:
+    """GET and HEAD only, revalidated by ETag (the policy is linqdocs.httppolicy's); a conditional
+    request is answered 304 before anything is rendered, and any other is answered from the
+    response cache once the page has been made."""
+    policy = revalidated(etag_func=_etag, last_modified_func=_last_modified, vary=vary)
+    return policy(cached(_variant)(view))
+
+
+# The catalogue answers htmx with its results fragment, and a history restore with the whole page.
+HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
 
 
 def _wants_fragment(request: SiteRequest) -> bool:
@@ -154,15 +158,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/home.html", context)
 
 
-@catalogue_page
+@partial(catalogue_page, vary=HTMX_VARY)
 def catalogue_list(request: SiteRequest) -> HttpResponse:
     context = _results_context(request) | {"section": "errors"}
     template = (
         "errors/catalogue.html#results" if _wants_fragment(request) else "errors/catalogue.html"
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
+    return render(request, template, context)
 
 
 def _code_number(code: str) -> int | None:
@@ -336,7 +338,7 @@ def llms_full(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@revalidated()
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 # too (no view overrides the CSP; one that did would have to send its policy on 304s itself).
 # HealthCheckMiddleware answers /healthz before CommonMiddleware validates the Host header.
 # CompressionMiddleware compresses only what the response cache made (linqdocs/compression.py).
+# HttpPolicyMiddleware sits below ConditionalGetMiddleware and above CsrfViewMiddleware (a wrong
+# method is a 405, an oversized form post the page's own 413, before CSRF reads the body).
 # ApiErrorMiddleware is innermost, so the envelope it makes of a bare /api/ error gets every header.
 MIDDLEWARE = [
     "linqdocs.middleware.TraceIdMiddleware",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "linqdocs.httppolicy.HttpPolicyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

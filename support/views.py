@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_http_methods
 
 from errors.catalogue import get_catalogue
 from linqdocs import ratelimit
+from linqdocs.httppolicy import allow, private, too_large_answer
 from support import desk, prefill, tickets
 from support.forms import FORM_TOKEN, AnswerForm, SupportRequestForm, new_form_token
 from support.models import Ticket, TicketMessage, new_reference
@@ -22,8 +20,6 @@ def _page(
         {"form": form, "section": "support", **context},
         status=status,
     )
-    # The page may hold a pasted error: keep it out of shared and browser caches.
-    add_never_cache_headers(response)
     return response
 
 
@@ -31,32 +27,27 @@ def _fresh_form(initial: dict) -> SupportRequestForm:
     return SupportRequestForm(initial={**initial, "form_token": new_form_token()})
 
 
-def _body_too_large(request: HttpRequest) -> bool:
-    """Past Django's own limit reading request.POST would fail with a bare 400: answer 413."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def _too_large(request: HttpRequest) -> HttpResponse:
+    """A post bigger than Django will read: answered before CSRF reads it, nothing kept."""
+    return _page(
+        request,
+        _fresh_form({}),
+        status=413,
+        page_error=(
+            "That was more than this form accepts. Keep the pasted text under 64 KiB and the "
+            "description under 10,000 characters, then send it again."
+        ),
+    )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
+@private  # a CSRF cookie, and perhaps a pasted error
+@too_large_answer(_too_large)
 def new(request: HttpRequest) -> HttpResponse:
     """The support request form: prefilled (GET with params, or POST of a paste), then sent."""
     if request.method in ("GET", "HEAD"):
         filled = prefill.from_query(request.GET)
         return _page(request, _fresh_form(filled.initial), prefill=filled)
-
-    if _body_too_large(request):
-        return _page(
-            request,
-            _fresh_form({}),
-            status=413,
-            page_error=(
-                "That was more than this form accepts. Keep the pasted text under 64 KiB and the "
-                "description under 10,000 characters, then send it again."
-            ),
-        )
 
     if request.POST.get("from_diagnosis") == "1" and "form_token" not in request.POST:
         # Arriving from the diagnosis page with the paste: diagnose it again and prefill.
@@ -137,9 +128,6 @@ def _done_page(
         },
         status=status,
     )
-    # Private to whoever holds the URL: no shared cache may keep it (add_never_cache_headers
-    # sends "private, no-store").
-    add_never_cache_headers(response)
     # The URL is the only key to this page: never send it to another site in a Referer, never
     # index it. "same-origin" rather than "no-referrer": with no referrer at all, browsers post
     # the answer form with "Origin: null", which CSRF protection rightly refuses.
@@ -148,7 +136,8 @@ def _done_page(
     return response
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
+@private  # to whoever holds the URL: what was sent, the thread, a form to answer
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The request's own page, at an URL only the person who sent it knows: what was sent, its
     status, support's replies, and a form to answer."""
