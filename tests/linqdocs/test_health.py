@@ -7,23 +7,95 @@ import json
 import os
 import subprocess
 import sys
+from collections import namedtuple
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections
+from django.db import connection, connections
 from django.db.utils import OperationalError
 from django.test import Client
+
+from linqdocs import health
 
 pytestmark = pytest.mark.django_db
 
 BROKEN = "connection to server at db.internal failed: password authentication failed"
+CHECKS = ["catalogue", "database", "migrations", "writable", "cache"]
+READ_ONLY = {
+    "sqlite": "PRAGMA query_only = 1",
+    "postgresql": "SET default_transaction_read_only = on",
+}
+READ_WRITE = {
+    "sqlite": "PRAGMA query_only = 0",
+    "postgresql": "SET default_transaction_read_only = off",
+}
+DiskUsage = namedtuple("DiskUsage", "total used free")
 
 
 def test_healthy_answers_200(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"catalogue": "ok", "database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": dict.fromkeys(CHECKS, "ok")}
     assert response["Cache-Control"] == "no-store"  # a cache must never answer for the app
+
+
+def test_a_probe_is_cheap_and_commits_nothing(client, django_assert_max_num_queries):
+    client.get("/healthz")  # the first probe of a process reads the migration files once
+    with django_assert_max_num_queries(12) as queries:
+        assert client.get("/healthz").status_code == 200
+    statements = [query["sql"].upper() for query in queries.captured_queries]
+    assert not any(sql.startswith(("INSERT", "DELETE", "COMMIT")) for sql in statements)
+    assert any(sql.startswith("UPDATE") for sql in statements)  # the write it rolls back
+
+
+def test_head_is_answered_and_other_methods_are_not(client):
+    assert client.head("/healthz").status_code == 200
+    response = client.post("/healthz")
+    assert (response.status_code, response["Allow"]) == (405, "GET, HEAD")
+
+
+@pytest.mark.django_db(transaction=True)  # PostgreSQL's read-only mode starts with a transaction
+def test_a_read_only_database_answers_503(client):
+    with connection.cursor() as cursor:
+        cursor.execute(READ_ONLY[connection.vendor])
+    try:
+        response = client.get("/healthz")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(READ_WRITE[connection.vendor])
+    assert response.status_code == 503
+    assert response.json()["checks"]["writable"] == "read_only"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_unapplied_migrations_answer_503(client, monkeypatch):
+    shipped = health.expected_migrations() | {("support", "9999_not_yet")}
+    monkeypatch.setattr(health, "expected_migrations", lambda: shipped)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "unapplied"
+
+
+def test_a_full_disk_answers_503(client, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("the disk is the database server's on PostgreSQL")
+    monkeypatch.setattr(health.shutil, "disk_usage", lambda path: DiskUsage(10**9, 10**9, 4096))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["writable"] == "full"
+
+
+def test_a_lasting_failure_is_logged_once_not_every_second(client, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise OSError("cache host unreachable")
+
+    monkeypatch.setattr(health, "CHECKS", {**health.CHECKS, "cache": refuse})
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 503
+    monkeypatch.undo()
+    assert client.get("/healthz").status_code == 200
+    messages = [r.getMessage() for r in caplog.records if "check cache" in r.getMessage()]
+    assert messages == ["health check cache failed: OSError", "health check cache passes again"]
 
 
 def test_an_unreachable_database_answers_503(client, monkeypatch):
@@ -37,6 +109,7 @@ def test_an_unreachable_database_answers_503(client, monkeypatch):
     assert body["status"] == "unavailable"
     assert body["checks"]["database"] != "ok"
     assert body["checks"]["catalogue"] == "ok"
+    assert body["checks"]["migrations"] == body["checks"]["writable"] == "not_checked"
     assert BROKEN not in response.content.decode()  # the reason goes to the logs, not to the world
 
 
