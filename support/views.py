@@ -5,6 +5,7 @@ from django.urls import reverse
 from errors.catalogue import get_catalogue
 from linqdocs import ratelimit
 from linqdocs.httppolicy import allow, private, too_large_answer
+from linqdocs.unsaved import keeps_input, unsaved_notice
 from support import desk, prefill, tickets
 from support.forms import FORM_TOKEN, AnswerForm, SupportRequestForm, new_form_token
 from support.models import Ticket, TicketMessage, new_reference
@@ -14,13 +15,9 @@ def _page(
     request: HttpRequest, form: SupportRequestForm, *, status: int = 200, **context: object
 ) -> HttpResponse:
     form.mask_echo()  # what the page shows again never holds a secret
-    response = render(
-        request,
-        "support/new.html",
-        {"form": form, "section": "support", **context},
-        status=status,
+    return render(
+        request, "support/new.html", {"form": form, "section": "support", **context}, status=status
     )
-    return response
 
 
 def _fresh_form(initial: dict) -> SupportRequestForm:
@@ -40,9 +37,34 @@ def _too_large(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the person typed, in the form's order (SPEC §6 field names).
+TYPED_FIELDS = (
+    "email",
+    "name",
+    "trace_id",
+    "error_code",
+    "http_status",
+    "environment",
+    "endpoint",
+    "subject",
+    "description",
+    "envelope",
+)
+
+
+def _unsaved(request: HttpRequest) -> HttpResponse:
+    """Storage failed while sending: the form again as it was typed (same form token, so sending it
+    again cannot make two tickets), and the same text ready to e-mail to support instead."""
+    form = SupportRequestForm(request.POST)
+    form.mask_echo()  # the text to e-mail is masked as the form is
+    fields = [(form[name].label, form.data.get(name, "")) for name in TYPED_FIELDS]
+    return _page(request, form, unsaved=unsaved_notice("support request", fields))
+
+
 @allow("GET", "POST")
 @private  # a CSRF cookie, and perhaps a pasted error
 @too_large_answer(_too_large)
+@keeps_input(_unsaved)
 def new(request: HttpRequest) -> HttpResponse:
     """The support request form: prefilled (GET with params, or POST of a paste), then sent."""
     if request.method in ("GET", "HEAD"):
