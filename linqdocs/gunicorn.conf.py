@@ -75,6 +75,9 @@ access_log_format = (
     '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms trace_id=%({x-trace-id}o)s "%(a)s"'
 )
 errorlog = "-"
+# Paths and headers are written as escapes, never as raw control characters: a request cannot
+# forge a second access line or send a terminal escape (linqdocs/gunicorn_logging.py).
+logger_class = "linqdocs.gunicorn_logging.OneLineLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # The heartbeat file lives in memory, not on a disk a busy or container file system may stall.
@@ -89,8 +92,10 @@ def when_ready(server: object) -> None:
     from django.urls import get_resolver
 
     from errors import startup, views
+    from linqdocs import health
 
     startup.prepare()
     views.site_version()  # the digest behind every ETag and cache key
+    health.expected_migrations()  # read once here, so no health probe waits for it
     get_resolver().resolve("/")  # imports the URLconfs and the views behind them
     connections.close_all()  # nothing the workers inherit may hold a database connection

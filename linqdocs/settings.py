@@ -5,12 +5,15 @@ unsafe configuration (see `_refuse_unsafe_production`), and `manage.py check --d
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from linqdocs.configguard import KEY_ADVICE, allowed_hosts_problems, secret_key_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,15 +50,18 @@ def _refuse_unsafe_production() -> None:
     problems = []
     if SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
         problems.append("DJANGO_SECRET_KEY is missing or is the development key")
-    elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-        problems.append("DJANGO_SECRET_KEY is too weak (use 50+ random characters)")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS is empty")
+    elif weaknesses := secret_key_problems(SECRET_KEY):
+        problems.append(f"DJANGO_SECRET_KEY is too weak: {', '.join(weaknesses)}")
+    if any(secret_key_problems(key) for key in SECRET_KEY_FALLBACKS):
+        problems.append("a key in DJANGO_SECRET_KEY_FALLBACKS is too weak")
+    problems += allowed_hosts_problems(ALLOWED_HOSTS)
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start with DJANGO_DEBUG off: "
             + "; ".join(problems)
-            + ". Set them in the environment (see .env.example)."
+            + ". Set them in the environment (see .env.example); for a secret key, "
+            + KEY_ADVICE
+            + "."
         )
 
 
@@ -72,9 +78,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "linqdocs",
     "errors",
     "diagnose",
     "support",
+    "axes",
 ]
 
 # Order matters. TraceIdMiddleware is outermost, so every response (static files and error pages
@@ -104,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "linqdocs.middleware.ApiErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "linqdocs.urls"
@@ -314,6 +324,27 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Admin sign-in ---------------------------------------------------------------------------
+
+# django-axes (8.x; Django 4.2 to 6.x) counts failed admin sign-ins in the database, per username
+# and per client address separately: either reaching the limit pauses sign-in from it for the
+# cool-off time, with linqdocs.adminlock's page. The counts live in the database (tickets and
+# accounts are there already), so every worker and app server shares them, Redis or not. A
+# colleague lifts a lock early in the admin (Axes, Access attempts) or with
+# `manage.py axes_reset_username NAME`. Successful sign-ins are not recorded (no access log).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+# The client as the support rate limit sees it (REMOTE_ADDR, or CLIENT_IP_HEADER behind a balancer).
+AXES_CLIENT_IP_CALLABLE = "linqdocs.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "linqdocs.adminlock.locked_out"
+
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -334,8 +365,10 @@ LOGGING = {
         "trace_id": {"()": "linqdocs.middleware.RequestTraceIdFilter"},
     },
     "formatters": {
+        # One record, one line: control characters a client sent are written as escapes, and a
+        # traceback's lines follow indented (linqdocs.loglines).
         "plain": {
-            "()": "linqdocs.logs.PlainFormatter",
+            "()": "linqdocs.loglines.OneLineFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s%(trace_suffix)s",
         },
     },
@@ -356,5 +389,7 @@ LOGGING = {
         # Scanners send foreign Host headers all day, each logged with a traceback; the request
         # line still records the 400.
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+        # django-axes announces itself in every process; its failures and lockouts still log.
+        "axes.apps": {"level": "WARNING"},
     },
 }
