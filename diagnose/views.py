@@ -29,7 +29,7 @@ from diagnose.examples import examples
 from diagnose.presentation import present_diagnosis, present_report
 from linqdocs import ratelimit
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
-from linqdocs.httppolicy import allow, private, revalidated
+from linqdocs.httppolicy import allow, private, read_body, revalidated, too_large_answer
 from linqdocs.requests import SiteRequest
 
 
@@ -56,8 +56,27 @@ def _read_paste(request: HttpRequest) -> str | None:
         return None
 
 
+def _too_large(request: SiteRequest) -> HttpResponse:
+    """A form post past DATA_UPLOAD_MAX_MEMORY_SIZE, answered before CSRF would read it: the page
+    with the oversized paste's own finding (413; 200 for htmx, which swaps only 2xx)."""
+    report = oversized_report()
+    context = {
+        "section": "diagnose",
+        "examples": examples(timezone.now()),
+        "envelope": "",
+        "report": report,
+        "view": present_report(report),
+        "max_kib": MAX_INPUT_BYTES // 1024,
+    }
+    template = "diagnose/page.html#result" if request.htmx else "diagnose/page.html"
+    response = render(request, template, context, status=200 if request.htmx else 413)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @allow("GET", "POST")
 @private  # a CSRF cookie and token on every render, the paste on a POST
+@too_large_answer(_too_large)
 @sensitive_post_parameters("envelope")
 @sensitive_variables()
 def page(request: SiteRequest) -> HttpResponse:
@@ -129,7 +148,15 @@ def api(request: HttpRequest) -> JsonResponse:
     if declared.isdigit() and int(declared) > MAX_INPUT_BYTES:
         report = oversized_report()  # not read at all
     else:
-        report = diagnose_bytes(request.read(MAX_INPUT_BYTES + 1))
+        body = read_body(request, MAX_INPUT_BYTES + 1)
+        if body is None:
+            return api_envelope(
+                request,
+                411,
+                "length_required",
+                "This server could not read a chunked body: send the paste with a Content-Length.",
+            )
+        report = diagnose_bytes(body)
     return JsonResponse(report.as_dict(), status=report.status_code, json_dumps_params=JSON_DUMPS)
 
 

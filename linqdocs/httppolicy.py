@@ -159,6 +159,21 @@ def is_oversized_form_post(request: HttpRequest) -> bool:
     return length is None or length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def read_body(request: HttpRequest, limit: int) -> bytes | None:
+    """Up to `limit` bytes of the request body, a chunked one included.
+
+    Django reads a body by its Content-Length, so a chunked body (no Content-Length) reads as
+    empty. gunicorn de-chunks it and says so (`wsgi.input_terminated`): read the stream itself
+    then. None when a chunked body came through a server that cannot frame it: answer 411.
+    """
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if chunked and not request.META.get("CONTENT_LENGTH"):
+        if not request.environ.get("wsgi.input_terminated"):
+            return None
+        return request.environ["wsgi.input"].read(limit)
+    return request.read(limit)
+
+
 def generic_too_large(request: HttpRequest) -> HttpResponse:
     limit_kib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
     response = HttpResponse(

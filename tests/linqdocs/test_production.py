@@ -5,6 +5,7 @@ Settings are read once per process, so every test of a configuration starts a ne
 with the environment it describes.
 """
 
+import http.client
 import importlib
 import json
 import logging
@@ -18,6 +19,7 @@ import sys
 import time
 import types
 import urllib.error
+import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,6 +131,15 @@ def test_check_deploy_sees_the_environment():
         ),
         ({"DJANGO_SECRET_KEY": "short-but-not-empty"}, ["DJANGO_SECRET_KEY is too weak"]),
         ({"DJANGO_SECRET_KEY": "a" * 64}, ["DJANGO_SECRET_KEY is too weak"]),
+        # Fifty-plus characters and five different ones, but a pattern, not a secret.
+        ({"DJANGO_SECRET_KEY": "abcde" * 13}, ["DJANGO_SECRET_KEY is too weak: it uses only 5"]),
+        ({"DJANGO_SECRET_KEY": "0123456789abcdef" * 4}, ["it repeats a pattern"]),
+        (
+            {"DJANGO_SECRET_KEY_FALLBACKS": "abcde" * 13},
+            ["a key in DJANGO_SECRET_KEY_FALLBACKS is too weak"],
+        ),
+        ({"ALLOWED_HOSTS": "*"}, ["ALLOWED_HOSTS contains '*', which accepts any Host header"]),
+        ({"ALLOWED_HOSTS": "docs.example.com,*"}, ["ALLOWED_HOSTS contains '*'"]),
         ({"ALLOWED_HOSTS": ""}, ["ALLOWED_HOSTS is empty"]),
         (
             {"DJANGO_SECRET_KEY": "", "ALLOWED_HOSTS": " , "},
@@ -146,6 +157,30 @@ def test_production_refuses_to_start_on_an_unsafe_configuration(overrides, probl
     for problem in problems:
         assert problem in last_line
     assert ".env.example" in last_line
+
+
+@pytest.mark.parametrize(
+    ("overrides", "check_id"),
+    [
+        ({"DJANGO_SECRET_KEY": "abcde" * 13}, "linqdocs.E101"),
+        ({"DJANGO_SECRET_KEY_FALLBACKS": "abcde" * 13}, "linqdocs.E102"),
+        ({"ALLOWED_HOSTS": "*"}, "linqdocs.E103"),
+    ],
+)
+def test_check_deploy_names_a_weak_key_or_a_wildcard_host(overrides, check_id):
+    # In DEBUG (a staging run), where the start-up guard does not apply, the deploy check says it.
+    env = production_env(DJANGO_DEBUG="1", **overrides)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+    assert "abcde" not in result.stderr  # the key itself is never printed
+
+
+@pytest.mark.parametrize("key", [secrets.token_urlsafe(64), secrets.token_hex(32)])
+def test_keys_made_as_the_readme_says_pass(key):
+    from linqdocs.configguard import secret_key_problems
+
+    assert secret_key_problems(key) == []
 
 
 def test_development_defaults_need_no_environment():
@@ -746,6 +781,42 @@ def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+FORGED_PATH = "/errors/x%0A127.0.0.1%20-%20FORGED%1B[31m%00/"
+OVERSIZED_FORMS = {"/diagnose/": "64 KiB", "/support/new/": "more than this form accepts"}
+
+
+def raw_request(port: int, request_line: str, **headers: str) -> bytes:
+    """What a client can send that urllib would refuse to: bytes as they are, on a socket."""
+    lines = [request_line, "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def post_chunked(port: int, path: str, parts: list) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        body = (part.encode() if isinstance(part, str) else part for part in parts)
+        connection.request("POST", path, body=body, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def post_form(url: str, data: dict) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
 def test_gunicorn_serves_the_site(collected_static, tmp_path):
     port = free_port()
     env = production_env(
@@ -757,6 +828,10 @@ def test_gunicorn_serves_the_site(collected_static, tmp_path):
         STATIC_ROOT=str(collected_static),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
+    # As `make serve` and the README's systemd unit prepare it: the health check asks for both.
+    for command in (["migrate", "--noinput", "--verbosity", "0"], ["createcachetable"]):
+        prepared = manage(*command, env=env)
+        assert prepared.returncode == 0, prepared.stderr
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -764,7 +839,7 @@ def test_gunicorn_serves_the_site(collected_static, tmp_path):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a bound for a busy machine, not a speed test
         while True:
             try:
                 status, _, _ = fetch(f"{base}/healthz")
@@ -791,6 +866,21 @@ def test_gunicorn_serves_the_site(collected_static, tmp_path):
         # A load balancer probing by address gets its answer despite ALLOWED_HOSTS.
         assert fetch(f"{base}/healthz", Host=f"10.0.0.7:{port}")[0] == 200
         assert fetch(f"{base}/errors/", Host="10.0.0.7")[0] == 400
+
+        # A path and a user agent written to forge an access line and colour the terminal.
+        assert raw_request(port, f"GET {FORGED_PATH} HTTP/1.1").startswith(b"HTTP/1.1 404")
+        raw_request(port, "GET /llms.txt HTTP/1.1", **{"User-Agent": "x\x1b[2J\x00"})
+
+        # A chunked body is read (gunicorn de-chunks it), within the paste limit.
+        status, answer = post_chunked(port, "/api/diagnose/", [PASTE[:40], PASTE[40:]])
+        assert status == 200 and json.loads(answer)["diagnoses"][0]["code"] == 1007
+        status, answer = post_chunked(port, "/api/diagnose/", [b"x" * 40_000] * 2)
+        assert status == 413 and json.loads(answer)["findings"][0]["id"] == "input_too_large"
+
+        # Form posts past Django's limit get the page's own message, not a 400 and a traceback.
+        for path, message in OVERSIZED_FORMS.items():
+            status, _, body = post_form(f"{base}{path}", {"envelope": "x" * 600_000})
+            assert status == 413 and message in body.decode(), path
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
@@ -802,3 +892,7 @@ def test_gunicorn_serves_the_site(collected_static, tmp_path):
     )
     assert output.count(trace_id) == 1
     assert 'HTTP/1.1"' not in output
+    for line in output.splitlines():  # a record's continuation lines start indented
+        assert not line.startswith("127.0.0.1 - FORGED"), line
+        assert "\x1b" not in line and "\x00" not in line, repr(line)
+    assert " ERROR " not in output and "Traceback" not in output, output
