@@ -204,12 +204,15 @@ def test_the_shared_cache_down(client, caplog):
         health = client.get("/healthz")
         assert health.status_code == 503
         assert health.json()["checks"]["cache"] == "ConnectionError"
-        response = client.post("/support/new/", {**FIELDS, "form_token": new_form_token()})
+        secret = "Authorization: Bearer sk_live_4f9aQ2mZ7xR1tY8uW3vB6nK0pL5sD2hJ"
+        fields = {**FIELDS, "envelope": f"{secret}\n{FIELDS['envelope']}"}
+        response = client.post("/support/new/", {**fields, "form_token": new_form_token()})
     cache.clear()
     assert response.status_code == 503
     html = unescape(response.content.decode())
     assert "Nothing was saved" in html
     assert FIELDS["subject"] in html and DESCRIPTION.strip() in html
+    assert "sk_live_4f9aQ2mZ7xR1tY8uW3vB6nK0pL5sD2hJ" not in html  # masked, as every echo is
     (record,) = [r for r in caplog.records if "storage failed" in r.getMessage()]
     assert record.levelname == "ERROR"
     assert record.request.trace_id == response["X-Trace-ID"]
