@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from linqdocs.httppolicy import PRIVATE
+
 
 def lockout_minutes() -> int:
     return max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
@@ -29,5 +31,5 @@ def locked_out(
         status=429,
     )
     response["Retry-After"] = str(minutes * 60)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE
     return response

@@ -186,4 +186,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
         status=200 if healthy else 503,
     )
     response["Cache-Control"] = NO_STORE
+    # Answered ahead of CommonMiddleware, which would otherwise add it: no chunked 100-byte answer.
+    response["Content-Length"] = str(len(response.content))
     return response

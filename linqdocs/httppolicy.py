@@ -2,7 +2,7 @@
 class of response may be kept.
 
 response class                               Cache-Control                         ETag
-catalogue pages, their htmx fragments, JSON  `public, max-age=0, must-revalidate`  yes; 304 on a
+catalogue pages, their htmx fragments, JSON  `max-age=0, must-revalidate`          yes; 304 on a
   and the files for tools (`revalidated`)    (kept, but checked on every use)      match
 pages that set a cookie or show a paste or   `private, no-store`                   none
   a ticket (`private`; also forced on any
@@ -30,7 +30,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.http import condition
 
-REVALIDATE = "public, max-age=0, must-revalidate"
+# Any cache may keep it, but must ask with the ETag before each use. No `public`: nothing here
+# needs authorisation, so it would only be noise (REDbot says as much).
+REVALIDATE = "max-age=0, must-revalidate"
 PRIVATE = "private, no-store"
 NO_STORE = "no-store"
 

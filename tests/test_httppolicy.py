@@ -6,7 +6,7 @@ from django.test import Client
 
 from tests.conftest import ENVELOPE
 
-REVALIDATE = "public, max-age=0, must-revalidate"
+REVALIDATE = "max-age=0, must-revalidate"
 PRIVATE = "private, no-store"
 
 # Every GET route of the site, by class (SPEC §4).

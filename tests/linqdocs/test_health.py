@@ -37,6 +37,7 @@ def test_healthy_answers_200(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": dict.fromkeys(CHECKS, "ok")}
     assert response["Cache-Control"] == "no-store"  # a cache must never answer for the app
+    assert response["Content-Length"] == str(len(response.content))
 
 
 def test_a_probe_is_cheap_and_commits_nothing(client, django_assert_max_num_queries):
