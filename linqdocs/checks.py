@@ -1,6 +1,10 @@
 """`manage.py check --deploy`: the secret key and ALLOWED_HOSTS by the rules production starts with
 (linqdocs.configguard), so a staging run in DEBUG learns what production would refuse."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
@@ -8,8 +12,10 @@ from linqdocs.configguard import KEY_ADVICE, allowed_hosts_problems, secret_key_
 
 
 @register(Tags.security, deploy=True)
-def check_secret_keys(app_configs=None, **kwargs) -> list[CheckMessage]:
-    errors = []
+def check_secret_keys(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     weaknesses = secret_key_problems(settings.SECRET_KEY)
     if weaknesses:
         errors.append(
@@ -34,7 +40,9 @@ def check_secret_keys(app_configs=None, **kwargs) -> list[CheckMessage]:
 
 
 @register(Tags.security, deploy=True)
-def check_allowed_hosts(app_configs=None, **kwargs) -> list[CheckMessage]:
+def check_allowed_hosts(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     return [
         Error(f"{problem}.", id="linqdocs.E103")
         for problem in allowed_hosts_problems(settings.ALLOWED_HOSTS)

@@ -170,9 +170,11 @@ def read_body(request: HttpRequest, limit: int) -> bytes | None:
     """
     chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
     if chunked and not request.META.get("CONTENT_LENGTH"):
-        if not request.environ.get("wsgi.input_terminated"):
+        # A WSGI request's META is its environ: the server's own input stream is there.
+        if not request.META.get("wsgi.input_terminated") or "wsgi.input" not in request.META:
             return None
-        return request.environ["wsgi.input"].read(limit)
+        body: bytes = request.META["wsgi.input"].read(limit)
+        return body
     return request.read(limit)
 
 

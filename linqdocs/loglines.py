@@ -9,6 +9,7 @@ LOGGING) and gunicorn's access log (linqdocs/gunicorn_logging.py).
 
 import logging
 import re
+from types import TracebackType
 
 from linqdocs.logs import PlainFormatter
 
@@ -37,7 +38,11 @@ class OneLineFormatter(PlainFormatter):
     def formatMessage(self, record: logging.LogRecord) -> str:
         return one_line(super().formatMessage(record))
 
-    def formatException(self, ei) -> str:
+    def formatException(
+        self,
+        ei: tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None],
+    ) -> str:
         return continued(super().formatException(ei))
 
     def formatStack(self, stack_info: str) -> str:

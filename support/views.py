@@ -57,7 +57,7 @@ def _unsaved(request: HttpRequest) -> HttpResponse:
     again cannot make two tickets), and the same text ready to e-mail to support instead."""
     form = SupportRequestForm(request.POST)
     form.mask_echo()  # the text to e-mail is masked as the form is
-    fields = [(form[name].label, form.data.get(name, "")) for name in TYPED_FIELDS]
+    fields = [(str(form[name].label), form.data.get(name, "")) for name in TYPED_FIELDS]
     return _page(request, form, unsaved=unsaved_notice("support request", fields))
 
 

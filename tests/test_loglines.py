@@ -53,8 +53,8 @@ def test_a_record_is_one_line_and_a_traceback_follows_it_indented():
 
 
 def test_the_sites_console_log_uses_the_one_line_formatter():
-    formatter = settings.LOGGING["formatters"]["plain"]
-    assert formatter["()"] == "linqdocs.loglines.OneLineFormatter"
+    logging_config: dict = settings.LOGGING
+    assert logging_config["formatters"]["plain"]["()"] == "linqdocs.loglines.OneLineFormatter"
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     assert isinstance(handler.formatter, OneLineFormatter)
 
@@ -70,6 +70,7 @@ def test_a_path_cannot_forge_or_colour_the_sites_log(client, caplog):
     raw = record("Not Found: %s", "/errors/x\n127.0.0.1 - FORGED\x1b[31m\x00\u2028/")
     for entry in (request_line, raw):
         for log_filter in console.filters:  # the trace id filter the formatter relies on
+            assert isinstance(log_filter, logging.Filter)
             log_filter.filter(entry)
         line = console.format(entry)
         assert "FORGED" in line

@@ -129,7 +129,9 @@ def assert_input_kept(post: dict, log: str) -> None:
     for name, value in FIELDS.items():
         if value and name != "website":
             assert value.strip() in html, name  # in the form again, and in the text to e-mail
-    text = re.search(r'<textarea id="unsaved-text"[^>]*>(.*?)</textarea>', html, re.S)[1]
+    match = re.search(r'<textarea id="unsaved-text"[^>]*>(.*?)</textarea>', html, re.S)
+    assert match, html
+    text = match[1]
     assert "Subject: Stuck on 1007 since Tuesday" in text
     assert DESCRIPTION.strip() in text
     # Logged, with the id the user's page carries, and nothing of what was typed.
