@@ -1,6 +1,8 @@
 """HTTP by the book (linqdocs.httppolicy): 405 with Allow before CSRF, HEAD wherever GET works,
 304s that carry their 200's headers, and a deliberate Cache-Control for every class of response."""
 
+from io import BytesIO
+
 import pytest
 from django.test import Client
 
@@ -161,4 +163,39 @@ def test_an_oversized_form_post_gets_the_pages_own_413_before_csrf(strict_client
     assert response.status_code == 413
     assert "more than this form accepts" in response.content.decode()
     assert response["Cache-Control"] == PRIVATE
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
+
+
+def chunked_post(client, body: bytes, *, server_frames_it: bool):
+    """A chunked body as a WSGI server hands it over: no Content-Length, de-chunked input."""
+    extra = {"HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_LENGTH": "", "wsgi.input": BytesIO(body)}
+    if server_frames_it:
+        extra["wsgi.input_terminated"] = True
+    return client.generic("POST", "/api/diagnose/", body, "text/plain", **extra)
+
+
+def test_a_chunked_body_is_read(client):
+    response = chunked_post(client, ENVELOPE.encode(), server_frames_it=True)
+    assert response.status_code == 200
+    assert response.json()["diagnoses"][0]["code"] == 1007
+
+
+def test_a_chunked_body_past_the_limit_is_413(client):
+    response = chunked_post(client, b"x" * (64 * 1024 + 1), server_frames_it=True)
+    assert response.status_code == 413
+    assert response.json()["findings"][0]["id"] == "input_too_large"
+
+
+def test_a_chunked_body_the_server_cannot_frame_gets_a_clear_411(client):
+    response = chunked_post(client, ENVELOPE.encode(), server_frames_it=False)
+    assert response.status_code == 411
+    assert response.json()["error"]["code"] == "length_required"
+    assert "Content-Length" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_an_oversized_post_to_the_diagnosis_page_gets_its_own_message(strict_client, caplog):
+    response = strict_client.post("/diagnose/", {"envelope": "x" * (600 * 1024)})
+    assert response.status_code == 413
+    assert "64 KiB" in response.content.decode()
     assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
