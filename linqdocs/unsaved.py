@@ -2,9 +2,9 @@
 
 A view that stores something is wrapped with `keeps_input(answer)`. Should the database (or the
 shared cache that holds the rate-limit counters) fail while the view runs, the failure is logged
-with the request's trace id, and `answer(request)` is sent with status 503 and `Retry-After`: the
-same form again, filled with what was posted, above it templates/_unsaved.html, built from
-`unsaved_notice()`: nothing was saved, try again shortly, or e-mail support the text shown.
+with the request's trace id, and `answer(request, *view_args)` is sent with status 503 and
+`Retry-After`: the same form again, filled with what was posted, above it templates/_unsaved.html,
+built from `unsaved_notice()`: nothing was saved, try again shortly, or e-mail support the text.
 
     def _feedback_unsaved(request):
         fields = [("Was this helpful?", request.POST.get("helpful", ""))]
@@ -70,8 +70,9 @@ def unsaved_notice(what: str, fields: Iterable[tuple[str, str]]) -> UnsavedNotic
     return UnsavedNotice(what, "\n".join(lines), settings.SUPPORT_EMAIL)
 
 
-def keeps_input(answer: Callable[[HttpRequest], HttpResponse]) -> Callable:
-    """On a storage failure inside the view, log it with the trace id and send `answer` as 503."""
+def keeps_input(answer: Callable[..., HttpResponse]) -> Callable:
+    """On a storage failure inside the view, log it with the trace id and send `answer` (called
+    with the view's own arguments) as 503."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -88,7 +89,7 @@ def keeps_input(answer: Callable[[HttpRequest], HttpResponse]) -> Callable:
                     exc_info=True,
                     extra={"request": request},
                 )
-            response = answer(request)
+            response = answer(request, *args, **kwargs)
             response.status_code = 503
             response.reason_phrase = "Service Unavailable"
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)

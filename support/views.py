@@ -158,8 +158,22 @@ def _done_page(
     return response
 
 
+def _answer_unsaved(request: HttpRequest, token: str) -> HttpResponse:
+    """Storage failed while answering: the page again, the answer as typed in its form (same
+    form token, so sending it again stores it once) and ready to e-mail instead. The page itself
+    needs the database; if even that fails, the failure is Django's 500."""
+    ticket = get_object_or_404(Ticket, public_token=token)
+    form = AnswerForm(request.POST)
+    notice = unsaved_notice(
+        "answer",
+        [("Request", ticket.reference), ("Your answer", request.POST.get("message", ""))],
+    )
+    return _done_page(request, ticket, answer_form=form, unsaved=notice)
+
+
 @allow("GET", "POST")
 @private  # to whoever holds the URL: what was sent, the thread, a form to answer
+@keeps_input(_answer_unsaved)
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The request's own page, at an URL only the person who sent it knows: what was sent, its
     status, support's replies, and a form to answer."""

@@ -218,3 +218,22 @@ def test_the_shared_cache_down(client, caplog):
     (record,) = [r for r in caplog.records if "storage failed" in r.getMessage()]
     assert record.levelname == "ERROR"
     assert record.request.trace_id == response["X-Trace-ID"]
+
+
+@pytest.mark.django_db
+def test_an_answer_on_the_request_page_is_kept_when_storage_fails(client, caplog):
+    from support.models import Ticket
+
+    sent = client.post("/support/new/", {**FIELDS, "form_token": new_form_token()})
+    assert sent.status_code == 302
+    ticket = Ticket.objects.get()
+    text = "It still happens after waiting 30 s.\nTrace 4bf92f3577b34da6a3ce929d0e0e4736"
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.post(sent["Location"], {"message": text, "form_token": new_form_token()})
+    cache.clear()
+    assert response.status_code == 503
+    html = unescape(response.content.decode())
+    assert "Nothing was saved" in html and text in html
+    assert f"Request: {ticket.reference}" in html  # in the text to e-mail
+    assert not ticket.messages.exists()
+    assert [r for r in caplog.records if "storage failed" in r.getMessage()]
