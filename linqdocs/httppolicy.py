@@ -135,7 +135,7 @@ def private[F: View](view: F) -> F:
 # --- Request bodies -----------------------------------------------------------------------------
 
 
-def too_large_answer(handler: Callable[[HttpRequest], HttpResponse]) -> Callable[[V], V]:
+def too_large_answer(handler: Callable[..., HttpResponse]) -> Callable[[V], V]:
     """Name the view's own answer to a form post bigger than Django will read
     (DATA_UPLOAD_MAX_MEMORY_SIZE): the page with its "too large" message, status 413."""
 
