@@ -65,6 +65,8 @@ def catalogue_page[V: Callable[..., HttpResponse]](view: V, vary: Sequence[str] 
     """GET and HEAD only, revalidated by ETag (the policy is linqdocs.httppolicy's); a conditional
     request is answered 304 before anything is rendered, and any other is answered from the
     response cache once the page has been made."""
+    # Accept-Encoding: linqdocs.compression may send these compressed; the 304 must say so too.
+    vary = ("Accept-Encoding", *vary)
     policy = revalidated(etag_func=_etag, last_modified_func=_last_modified, vary=vary)
     return policy(cached(_variant)(view))
 
