@@ -33,10 +33,10 @@ def site_paths() -> list[str]:
         reverse("errors:catalogue"),
         reverse("errors:guides"),
         reverse("errors:api_list"),
-        reverse("errors:openapi"),
+        reverse("openapi"),
         reverse("errors:llms"),
         reverse("errors:llms_full"),
-        reverse("errors:sitemap"),
+        reverse("sitemap"),
         reverse("errors:robots"),
         reverse("errors:changes_feed"),
     ]
