@@ -15,6 +15,7 @@ from django.urls import reverse
 from errors import representations
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
+from errors.facets import facets
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
 from linqdocs.httppolicy import revalidated
@@ -88,8 +89,6 @@ def _search_form(catalogue: Catalogue, wanted: SearchRequest) -> dict:
     return {
         "catalogue": catalogue,
         "wanted": wanted,
-        "statuses": catalogue.http_statuses,
-        "verdicts": VERDICTS,
     }
 
 
@@ -120,6 +119,7 @@ def _results_context(request: HttpRequest) -> dict:
         "suggestions": SUGGESTIONS,
         "ranked": ranked,
         "groups": [] if ranked else _grouped(page.items),
+        "facets": facets(wanted, catalogue),
     }
     if not hits and wanted.q and wanted.filters.active:
         # Say so when the filters, not the words, are what empties the page.

@@ -22,8 +22,40 @@
     if (box && window.location.hash === "#" + box.id) box.focus();
   });
 
-  // Copy buttons: <button data-copy="text"> or data-copy-target="#id". Hidden until the script runs.
+  // Re-submitting the search already in the address bar (typing put it there) is not a new step:
+  // it replaces the entry instead of pushing a duplicate that Back would have to pass.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    if (!update || update.type !== "push") return;
+    var target = new URL(update.path, window.location.href);
+    if (target.pathname + target.search === window.location.pathname + window.location.search) {
+      update.type = "replace";
+    }
+  });
+
+  // Copy buttons: <button data-copy="text"> or data-copy-target="#id". Hidden until the script
+  // runs. Every code block of the content gets one; the example envelope has its own already.
+  var copied = 0;
+  function addCodeCopyButtons(root) {
+    root.querySelectorAll(".prose pre").forEach(function (pre) {
+      if (pre.closest("[data-copy-scope]") || pre.closest(".copy-target")) return;
+      var block = pre.closest(".highlight") || pre;
+      if (!block.id) block.id = "code-block-" + (++copied);
+      var wrapper = document.createElement("div");
+      wrapper.className = "code-block";
+      wrapper.setAttribute("data-copy-scope", "");
+      block.parentNode.insertBefore(wrapper, block);
+      wrapper.appendChild(block);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--small code-block__copy";
+      button.setAttribute("data-copy-target", "#" + block.id);
+      button.textContent = "Copy code";
+      wrapper.appendChild(button);
+    });
+  }
   function initCopyButtons(root) {
+    addCodeCopyButtons(root);
     root.querySelectorAll("[data-copy], [data-copy-target]").forEach(function (button) {
       button.hidden = false;
     });

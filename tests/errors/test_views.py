@@ -341,3 +341,30 @@ def test_search_boxes_without_a_results_region_are_plain_forms(client, url):
     assert 'action="/errors/" method="get"' in page
     assert "hx-get" not in page
     assert 'id="results"' not in page
+
+
+def test_filter_options_carry_names_counts_and_the_active_count(client):
+    page = html(client.get("/errors/?q=webhook&category=4xxx"))
+    assert re.search(r"4xxx Delivery Errors <span [^>]*>\(\d+\)</span>", page)
+    assert "· 1 active" in page
+    assert '<a href="/errors/?q=webhook">Clear filters</a>' in page
+    assert "hx-swap-oob" not in page
+
+
+def test_the_fragment_updates_the_filter_counts_out_of_band(client):
+    response = client.get("/errors/?q=webhook", headers={"HX-Request": "true"})
+    page = html(response)
+    assert not page.lstrip().startswith("<!doctype")
+    assert re.search(r'id="filter-category-1xxx-count" hx-swap-oob="true">\(\d+\)<', page)
+    assert 'id="filters-active" hx-swap-oob="true">· none active<' in page
+    assert 'id="filters-clear" hx-swap-oob="true"></span>' in page
+
+
+def test_typing_replaces_the_url_and_only_submits_and_filters_push(client):
+    form = html(client.get("/errors/")).split('<form class="search"')[1].split("</form>")[0]
+    box = re.search(r"<input type=\"search\"[^>]*>", form)[0]
+    assert 'hx-replace-url="true"' in box and 'hx-push-url="false"' in box
+    assert 'hx-trigger="input changed delay:300ms"' in box
+    assert re.search(r'hx-trigger="submit"[^>]*hx-push-url="true"', form, re.S)
+    details = re.search(r'<details class="filters"[^>]*>', form)[0]
+    assert 'hx-trigger="change"' in details and 'hx-push-url="true"' in details

@@ -1,0 +1,48 @@
+"""Filter options: names and counts that say what ticking them would show."""
+
+from errors.catalogue import get_catalogue
+from errors.facets import facets
+from errors.search import Filters, SearchRequest, search
+
+
+def by_value(options) -> dict[str, int]:
+    return {option.value: option.count for option in options}
+
+
+def test_without_words_or_filters_the_counts_are_the_catalogue_s():
+    catalogue = get_catalogue()
+    found = facets(SearchRequest(), catalogue)
+
+    assert by_value(found.categories) == {
+        c.id: len(catalogue.in_category(c)) for c in catalogue.categories
+    }
+    assert sum(by_value(found.verdicts).values()) == len(catalogue.codes)
+    assert found.active == 0
+    assert found.categories[0].label == "1xxx Client/Request Errors"
+
+
+def test_every_count_is_what_ticking_the_option_would_show():
+    catalogue = get_catalogue()
+    wanted = SearchRequest(q="not found", filters=Filters(categories=("2xxx",), verdicts=("no",)))
+    found = facets(wanted, catalogue)
+
+    for option in found.options:
+        group = {"category": "categories", "retry": "verdicts", "http": "statuses"}[option.group]
+        value = int(option.value) if option.group == "http" else option.value
+        # Ticking an option adds it to its group; the count is with that one value alone.
+        alone = Filters(**{**wanted.filters.__dict__, group: (value,)})
+        expected = len(search(SearchRequest(q=wanted.q, filters=alone), catalogue))
+        assert option.count == expected, option
+    assert found.active == 2
+    assert {o.value for o in found.options if o.checked} == {"2xxx", "no"}
+    # Ticking 2xxx does not zero the other categories: they count the words and "no" alone.
+    assert by_value(found.categories)["1xxx"] > 0 or by_value(found.categories)["5xxx"] > 0
+
+
+def test_the_words_narrow_the_counts():
+    catalogue = get_catalogue()
+    everything = by_value(facets(SearchRequest(), catalogue).categories)
+    words = by_value(facets(SearchRequest(q="webhook"), catalogue).categories)
+
+    assert sum(words.values()) < sum(everything.values())
+    assert 0 in words.values()
