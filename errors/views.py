@@ -17,6 +17,7 @@ from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
 from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
 from errors.facets import facets
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
+from errors.signals import search_missed
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
 from linqdocs.httppolicy import revalidated
 from linqdocs.requests import SiteRequest
@@ -163,6 +164,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @partial(catalogue_page, vary=HTMX_VARY)
 def catalogue_list(request: SiteRequest) -> HttpResponse:
     context = _results_context(request) | {"section": "errors"}
+    if not context["hits"] and context["wanted"].q:
+        # The search box sends a request at each pause while typing: those are "live".
+        live = bool(request.htmx) and request.htmx.trigger == "search-q"
+        search_missed.send(catalogue_list, query=context["wanted"].q, request=request, live=live)
     template = (
         "errors/catalogue.html#results" if _wants_fragment(request) else "errors/catalogue.html"
     )
@@ -212,6 +217,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "related": [catalogue.get(c) for c in entry.related_codes],
         "guides": [catalogue.guides[slug] for slug in entry.related_guides],
         "retry_sentence": representations.retry_sentence(entry),
+        "feedback_page": f"code:{entry.code}",
         "section": "errors",
     }
     return render(request, "errors/detail.html", context)
@@ -228,6 +234,7 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
         "guide": page,
         "guides": catalogue.guides.values(),
         "linked": linked,
+        "feedback_page": f"guide:{slug}",
         "section": "guides",
     }
     return render(request, "guides/guide.html", context)

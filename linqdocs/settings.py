@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "diagnose",
     "support",
     "axes",
+    "feedback",
 ]
 
 # Order matters. TraceIdMiddleware is outermost, so every response (static files and error pages
@@ -214,6 +215,8 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@linqdocs.localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linqdocs <noreply@linqdocs.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5/10m")
+# "Was this helpful?" answers per client (same format; "0" turns the limit off).
+FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "20/h")
 # Behind a load balancer every request comes from the balancer's address. Name the header the
 # balancer itself sets to the client's address (e.g. X-Real-IP, or X-Forwarded-For whose last
 # entry the balancer appends) so each client gets its own rate-limit bucket. Empty: REMOTE_ADDR.

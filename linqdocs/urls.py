@@ -16,6 +16,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("", include("diagnose.urls")),
     path("support/", include("support.urls")),
+    path("feedback/", include("feedback.urls")),
     path("", include("errors.urls")),
 ]
 

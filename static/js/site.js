@@ -76,6 +76,15 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
+  // "Was this helpful?" answered in place: the button pressed is gone, so focus goes to what
+  // replaced it (the error message, or the thanks) instead of falling back to the page's top.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var section = document.getElementById("feedback");
+    if (!section || event.target !== section) return;
+    var errors = document.getElementById("feedback-errors");
+    (errors || section).focus({ preventScroll: true });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { initCopyButtons(document); });
 
   // Snippet tabs work as plain radio buttons; the script only remembers the language chosen.
