@@ -23,6 +23,16 @@ TRACE_ID_HELP = (
 )
 
 
+# What support needs answered: the description's placeholder and help, never its text.
+DESCRIPTION_QUESTIONS = (
+    "What happened, and what you expected instead.\n"
+    "When it happened (UTC), as exact as you have it.\n"
+    "The endpoint and what you sent (method, path, body; leave out the API key).\n"
+    "What changed recently: a deploy, configuration, traffic volume, a phone line, or nothing.\n"
+    "What you already tried."
+)
+
+
 def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -133,8 +143,12 @@ class SupportRequestForm(forms.Form):
     description = forms.CharField(
         label="What happened",
         max_length=MAX_DESCRIPTION_CHARS,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="When it happened, what you sent, what changed. Never include your API key.",
+        widget=forms.Textarea(attrs={"rows": 12, "placeholder": DESCRIPTION_QUESTIONS}),
+        help_text=(
+            "Say when it happened, what you sent, what changed recently (a deploy, "
+            "configuration, traffic, a phone line) and what you already tried. Never include "
+            "your API key."
+        ),
         error_messages={
             "required": "Describe what happened, so support can reproduce it.",
             "max_length": (
@@ -148,8 +162,8 @@ class SupportRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=(
-            "The error response or log lines, up to 64 KiB. API keys and bearer tokens are "
-            "masked before anything is stored."
+            "The error response or log lines, up to 64 KiB (from a diagnosis, paste it here "
+            "again). API keys and bearer tokens are masked before anything is stored."
         ),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)

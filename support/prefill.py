@@ -96,33 +96,26 @@ def _describe(problem: Problem) -> str:
     return line + "."
 
 
-def description_template(problems: list[Problem], *, when: str = "", endpoint: str = "") -> str:
-    """The questions support needs answered, with what is already known filled in."""
+def known_facts(problems: list[Problem], *, when: str = "", endpoint: str = "") -> str:
+    """What is already known, as the start of the description: real text, never a prompt.
+
+    The questions support needs answered are the field's placeholder and help text
+    (forms.DESCRIPTION_QUESTIONS), so a prompt never reaches support as if the person wrote it.
+    """
     happened = "\n".join(
         ("- " if len(problems) > 1 else "") + line for p in problems if (line := _describe(p))
     )
-    sent = (
-        f"{endpoint}\n(The request body and headers you sent. Leave out the API key.)"
-        if endpoint
-        else "(Method and path, the request body and headers. Leave out the API key.)"
-    )
-    return "\n".join(
-        [
-            "What happened:",
-            happened or "(The error you got, its HTTP status, and what you expected instead.)",
-            "",
-            "When it happened (UTC):",
-            when or "(Date and time of the failing call, as exact as you have it.)",
-            "",
-            "Endpoint and what we sent:",
-            sent,
-            "",
-            "What changed recently:",
-            "(A deploy, configuration, traffic volume, phone line, or nothing.)",
-            "",
-            "What we already tried:",
-            "",
+    sections = [
+        (heading, text)
+        for heading, text in [
+            ("What happened:", happened),
+            ("When it happened (UTC):", when),
+            ("Endpoint:", endpoint),
         ]
+        if text
+    ]
+    return "\n\n".join(f"{heading}\n{text}" for heading, text in sections) + (
+        "\n\n" if sections else ""
     )
 
 
@@ -139,12 +132,26 @@ def _initial_for(problems: list[Problem], *, when: str = "", endpoint: str = "")
         initial["subject"] = suggested_subject(problems)
     if endpoint:
         initial["endpoint"] = endpoint
-    initial["description"] = description_template(problems, when=when, endpoint=endpoint)
+    initial["description"] = known_facts(problems, when=when, endpoint=endpoint)
     return initial
 
 
+# `?endpoint=POST /v3/chats`: a method and a path, nothing else (no query string, no host).
+ENDPOINT_PARAM = re.compile(
+    r"(?P<method>GET|POST|PUT|PATCH|DELETE) (?P<path>/[A-Za-z0-9/_.~%{}:-]{0,190})"
+)
+
+
+def _endpoint_param(value: str) -> str:
+    match = ENDPOINT_PARAM.fullmatch(re.sub(r"\s+", " ", value or "").strip())
+    return f"{match['method']} {match['path']}" if match else ""
+
+
 def from_query(params: Mapping[str, str]) -> Prefill:
-    """`/support/new/?code=1007&trace_id=…&status=429`; values that do not fit are ignored."""
+    """`/support/new/?code=1007&trace_id=…&status=429&endpoint=POST /v3/chats`.
+
+    Values that do not fit are ignored. A link never carries the paste itself.
+    """
     problem = Problem(
         code=_int(params.get("code"), *get_catalogue().number_range),
         http_status=_int(params.get("status"), 100, 599),
@@ -155,7 +162,8 @@ def from_query(params: Mapping[str, str]) -> Prefill:
         problem.http_status = entry.http_status if entry else None
     given = problem.code is not None or problem.http_status or problem.trace_id
     problems = [problem] if given else []
-    return Prefill(initial=_initial_for(problems), problems=problems)
+    endpoint = _endpoint_param(params.get("endpoint", ""))
+    return Prefill(initial=_initial_for(problems, endpoint=endpoint), problems=problems)
 
 
 def problems_in(report: Report) -> list[Problem]:
@@ -181,7 +189,7 @@ def _when(report: Report, now: datetime) -> str:
     dates = [d.response_date for d in report.diagnoses if d.response_date is not None]
     if dates:
         return f"{dates[0].astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC (the Date header of the response)"
-    return f"Around {now:%Y-%m-%d %H:%M} UTC, when this was pasted; correct it if earlier."
+    return f"Around {now:%Y-%m-%d %H:%M} UTC (when this was pasted; correct it if earlier)"
 
 
 def _endpoint(text: str) -> str:

@@ -85,7 +85,40 @@
     (errors || section).focus({ preventScroll: true });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { initCopyButtons(document); });
+  // "Attach my paste": ticked on a diagnosis, the masked paste waits in this tab's
+  // sessionStorage (never in a URL, never sent anywhere) until the support form shows it in
+  // its own box, where the person sees and edits exactly what is sent.
+  var PASTE_KEY = "linqdocs:attached-paste";
+  function storage() {
+    try { return window.sessionStorage; } catch (error) { return null; }
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest("[data-attach-paste-source]");
+    var store = storage();
+    if (!box || !store) return;
+    var source = document.getElementById(box.getAttribute("data-attach-paste-source"));
+    if (box.checked && source) store.setItem(PASTE_KEY, source.value);
+    else store.removeItem(PASTE_KEY);
+  });
+  function offerAttachedPaste() {
+    var offer = document.querySelector("[data-attach-paste]");
+    var store = storage();
+    var envelope = document.querySelector("textarea[name=envelope]");
+    var paste = store && store.getItem(PASTE_KEY);
+    if (!offer || !envelope || !paste) return;
+    offer.hidden = false;
+    if (!envelope.value) envelope.value = paste;
+    offer.querySelector("[data-attach-toggle]").addEventListener("change", function (event) {
+      envelope.value = event.target.checked ? paste : "";
+      if (!event.target.checked) store.removeItem(PASTE_KEY);
+    });
+    envelope.form.addEventListener("submit", function () { store.removeItem(PASTE_KEY); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initCopyButtons(document);
+    offerAttachedPaste();
+  });
 
   // Snippet tabs work as plain radio buttons; the script only remembers the language chosen.
   var LANGUAGE_KEY = "linqdocs.snippet-language";

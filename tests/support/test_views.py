@@ -129,9 +129,38 @@ def test_prefill_from_query_params(client):
     assert field_value(response, "subject") == "[1007] Rate limit exceeded — trace 2eff5df5…"
     description = field_value(response, "description")
     assert '"Rate limit exceeded"' in description
-    for heading in ("When it happened", "Endpoint and what we sent", "What changed recently"):
-        assert heading in description
+    # The questions are the placeholder, never text that would reach support unedited.
+    for prompt in ("When it happened", "What changed recently", "A deploy", "(The "):
+        assert prompt not in description
+    page = response.content.decode()
+    placeholder = re.search(r'<textarea name="description"[^>]*placeholder="([^"]*)"', page)
+    assert placeholder is not None
+    for question in ("When it happened (UTC)", "What changed recently", "What you already tried"):
+        assert question in placeholder[1]
     assert "Prefilled from the link" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_anything_known_the_description_starts_empty(client):
+    assert not field_value(client.get(NEW), "description")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("POST /v3/chats", "POST /v3/chats"),
+        ("post  /v3/chats", None),
+        ("POST /v3/chats?token=abc", None),
+        ("POST https://evil.example/v3/chats", None),
+        ("DROP /v3", None),
+    ],
+)
+def test_prefill_takes_an_endpoint_from_the_link_only_when_it_is_one(client, given, expected):
+    response = client.get(NEW, {"code": "1007", "endpoint": given})
+    assert field_value(response, "endpoint") == expected
+    if expected:
+        assert f"Endpoint:\n{expected}" in field_value(response, "description")
 
 
 @pytest.mark.django_db
