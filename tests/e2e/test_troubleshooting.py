@@ -26,15 +26,19 @@ def _fresh_limits():
 )
 def test_focus_moves_to_the_error_summary_after_a_refused_submit(page: Page) -> None:
     page.goto(f"/support/new/?code=1007&trace_id={TRACE_ID}")
+    # What the browser checks itself (required fields) is filled; the server refuses the rest.
+    field(page, "email").fill("dev@example.com")
+    field(page, "description").fill("Every send answers 1007.")
     field(page, "trace_id").fill("trace_abc123")
+    field(page, "error_code").fill("429")
 
     with page.expect_navigation():
         page.get_by_role("button", name="Send to support").click()
 
     summary = page.locator("#form-errors")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Your e-mail")
     expect(summary).to_contain_text("Trace id")
+    expect(summary).to_contain_text("Error code")
 
 
 def test_the_prompts_are_placeholders_and_never_sent(page: Page) -> None:
