@@ -38,7 +38,8 @@
       var at = Date.parse(element.getAttribute("data-retry-at"));
       if (isNaN(at)) return;
       var left = Math.ceil((at - Date.now()) / 1000);
-      var text = left > 0 ? "in " + duration(left) : "that time has come: you may retry now";
+      // It follows a sentence that ends with the time ("… at 14:03:07 UTC."), so it is one too.
+      var text = left > 0 ? "That is in " + duration(left) + "." : "That time has come: you may retry now.";
       if (element.textContent !== text) element.textContent = text;
       element.hidden = false;
     });

@@ -101,7 +101,7 @@ def test_copy_the_trace_id(page: Page, live_server) -> None:
 
 
 def seconds_left(text: str) -> int:
-    match = re.fullmatch(r"in (\d+) s", text.strip())
+    match = re.fullmatch(r"That is in (\d+) s\.", text.strip())
     assert match, f"countdown reads {text!r}"
     return int(match.group(1))
 
@@ -112,14 +112,15 @@ def test_the_retry_countdown_ticks(page: Page) -> None:
     page.get_by_role("button", name="Diagnose", exact=True).click()
     countdown = page.locator("#diagnosis .countdown")
     expect(countdown).to_be_visible()
-    expect(countdown).to_have_text(re.compile(r"^in \d+ s$"))
+    # A sentence of its own after "… at 14:03:07 UTC.": it starts with a capital.
+    expect(countdown).to_have_text(re.compile(r"^That is in \d+ s\.$"))
     first = seconds_left(countdown.inner_text())
     assert 0 < first <= 30
 
     page.wait_for_function(
-        "(first) => /^in \\d+ s$/.test(document.querySelector('#diagnosis .countdown')"
+        "(first) => /^That is in \\d+ s\\.$/.test(document.querySelector('#diagnosis .countdown')"
         ".textContent) && parseInt(document.querySelector('#diagnosis .countdown')"
-        ".textContent.slice(3)) < first",
+        ".textContent.slice(11)) < first",
         arg=first,
         timeout=3_000,
     )
