@@ -42,6 +42,8 @@ class Prefill:
     secrets_masked: int = 0
     from_diagnosis: bool = False
     paste_too_large: bool = False
+    # Where the person came from, for the breadcrumb: "diagnosis", "code" (a code's page) or "".
+    came_from: str = ""
 
 
 def _int(value: object, low: int, high: int) -> int | None:
@@ -163,7 +165,15 @@ def from_query(params: Mapping[str, str]) -> Prefill:
     given = problem.code is not None or problem.http_status or problem.trace_id
     problems = [problem] if given else []
     endpoint = _endpoint_param(params.get("endpoint", ""))
-    return Prefill(initial=_initial_for(problems, endpoint=endpoint), problems=problems)
+    if params.get("from") == "diagnosis":
+        came_from = "diagnosis"
+    elif problem.code is not None and get_catalogue().get(problem.code) is not None:
+        came_from = "code"
+    else:
+        came_from = ""
+    return Prefill(
+        initial=_initial_for(problems, endpoint=endpoint), problems=problems, came_from=came_from
+    )
 
 
 def problems_in(report: Report) -> list[Problem]:
@@ -215,5 +225,6 @@ def from_paste(text: str, *, now: datetime | None = None) -> Prefill:
         problems=problems,
         secrets_masked=masked,
         from_diagnosis=True,
+        came_from="diagnosis",
         paste_too_large=len(redacted.encode("utf-8")) > MAX_INPUT_BYTES,
     )

@@ -780,3 +780,26 @@ def test_only_get_head_and_post(client):
     empty = client.post(location)
     assert empty.status_code == 200
     assert "Write your answer before sending it." in empty.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "crumbs"),
+    [
+        (
+            {"code": "1007"},
+            ['<a href="/errors/">Error codes</a>', '<a href="/errors/1007/">1007</a>'],
+        ),
+        ({"code": "1007", "from": "diagnosis"}, ['<a href="/diagnose/">Diagnose</a>']),
+        ({}, []),
+    ],
+)
+def test_the_breadcrumb_leads_back_the_way_the_person_came(client, query, crumbs):
+    page = client.get(NEW, query).content.decode()
+    breadcrumb = re.search(r'<nav class="breadcrumbs" aria-label="Breadcrumb">(.*?)</nav>', page)
+    assert breadcrumb is not None
+    assert breadcrumb[1].endswith("Support request")
+    for crumb in crumbs:
+        assert crumb in breadcrumb[1]
+    if not crumbs:
+        assert "<a " not in breadcrumb[1]
