@@ -55,7 +55,9 @@ def record(query: str, *, client: str, live: bool) -> str | None:
     return text
 
 
-def record_from_signal(sender, *, query: str, request: HttpRequest, live: bool, **kwargs) -> None:
+def record_from_signal(
+    sender: object, *, query: str, request: HttpRequest, live: bool, **kwargs: object
+) -> None:
     try:
         record(query, client=client_address(request), live=live)
     except DatabaseError as error:

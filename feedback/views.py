@@ -17,11 +17,12 @@ from feedback.forms import VoteForm
 from feedback.masking import mask
 from feedback.models import Vote
 from linqdocs import ratelimit
+from linqdocs.requests import SiteRequest
 
 THANKS_PARAM = "feedback"
 
 
-def _answer(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+def _answer(request: SiteRequest, context: dict, status: int) -> HttpResponse:
     # htmx swaps only 2xx answers: in place, a refusal is a form with its message, status 200.
     if request.htmx:
         response = render(request, "feedback/_form.html", context)
@@ -40,7 +41,7 @@ def _from_another_site(request: HttpRequest) -> bool:
 # uncacheable. Browsers that say so (Sec-Fetch-Site) may not answer from another site's form.
 @csrf_exempt
 @require_POST
-def vote(request: HttpRequest) -> HttpResponse:
+def vote(request: SiteRequest) -> HttpResponse:
     if _from_another_site(request):
         return HttpResponse(
             "Answers are accepted from this site's own pages only.",

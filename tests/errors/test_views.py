@@ -368,9 +368,13 @@ def test_the_fragment_updates_the_filter_counts_out_of_band(client):
 
 def test_typing_replaces_the_url_and_only_submits_and_filters_push(client):
     form = html(client.get("/errors/")).split('<form class="search"')[1].split("</form>")[0]
-    box = re.search(r"<input type=\"search\"[^>]*>", form)[0]
+    box_match = re.search(r"<input type=\"search\"[^>]*>", form)
+    assert box_match is not None
+    box = box_match[0]
     assert 'hx-replace-url="true"' in box and 'hx-push-url="false"' in box
     assert 'hx-trigger="input changed delay:300ms"' in box
     assert re.search(r'hx-trigger="submit"[^>]*hx-push-url="true"', form, re.S)
-    details = re.search(r'<details class="filters"[^>]*>', form)[0]
+    details_match = re.search(r'<details class="filters"[^>]*>', form)
+    assert details_match is not None
+    details = details_match[0]
     assert 'hx-trigger="change"' in details and 'hx-push-url="true"' in details
