@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from errors import representations
-from errors.catalogue import VERDICTS, Catalogue, ErrorCode, get_catalogue
-from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
+from errors.catalogue import Catalogue, ErrorCode, get_catalogue
 from errors.facets import facets
+from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from errors.signals import search_missed
 from linqdocs.errorpages import JSON_DUMPS, api_envelope
