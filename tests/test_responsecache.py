@@ -171,8 +171,9 @@ def test_accept_encoding_is_read_with_its_weights(header, expected):
         ("/errors/", True),
         ("/diagnose/", True),
         ("/", False),
-        ("/errors/1007/", False),
-        ("/guides/retries/", False),
+        # "Was this helpful?" answers in place on code pages and guides.
+        ("/errors/1007/", True),
+        ("/guides/retries/", True),
         ("/support/new/", False),
     ],
 )
