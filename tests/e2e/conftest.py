@@ -85,6 +85,14 @@ class Watch:
         # Chromium logs every 4xx/5xx document as "Failed to load resource"; a deliberate 404 is
         # not a problem, any other is (and is also caught by on_response).
         url = message.location.get("url", "")
+        # A search typed and then submitted replaces the request still in flight
+        # (hx-sync="closest form:replace"); htmx logs the abort of the stale one as an error
+        # event. A failed response or network error is caught by on_response and
+        # on_request_failed, so these two messages carry nothing the watch would miss.
+        if message.text.startswith(("htmx:sendAbort", "htmx:afterRequest")) and (
+            "/django_htmx/" in url
+        ):
+            return
         if message.text.startswith("Failed to load resource") and (
             self.is_expected_error_document(url)
             # Chromium asks for /favicon.ico on its own, on some page loads and not others;
