@@ -5,6 +5,7 @@ and refuses further attempts from either for a cool-off period. This page says s
 when to try again, and how a colleague lifts the lock early.
 """
 
+import ipaddress
 import math
 
 from django.conf import settings
@@ -12,6 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from linqdocs.httppolicy import PRIVATE
+from linqdocs.ratelimit import client_address
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address the lock counts by (AXES_CLIENT_IP_CALLABLE): the rate limiter's, but
+    only when it is an IP address. Axes stores it in a GenericIPAddressField, which PostgreSQL
+    refuses for anything else (a request without REMOTE_ADDR, a balancer header holding garbage);
+    without an address the lock still counts by username."""
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None
 
 
 def lockout_minutes() -> int:

@@ -345,7 +345,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 # The client as the support rate limit sees it (REMOTE_ADDR, or CLIENT_IP_HEADER behind a balancer).
-AXES_CLIENT_IP_CALLABLE = "linqdocs.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "linqdocs.adminlock.client_ip"
 AXES_LOCKOUT_CALLABLE = "linqdocs.adminlock.locked_out"
 
 # --- Internationalisation ---------------------------------------------------------------------
