@@ -1,3 +1,4 @@
+import copy
 import secrets
 from typing import Any
 
@@ -112,13 +113,27 @@ class Ticket(models.Model):
         return f"{self.reference} {self.subject}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.secrets_masked += self.mask_secrets()
+        # Masked here unless `mask_secrets` already ran over exactly these values: a caller that
+        # masks before opening its transaction does not scan the text again under the write lock.
+        if getattr(self, "_masked_values", None) != self._maskable_values():
+            self.secrets_masked += self.mask_secrets()
         super().save(*args, **kwargs)
+
+    def _maskable_values(self) -> tuple[Any, ...]:
+        return (
+            *(getattr(self, name) for name in self.MASKED_FIELDS),
+            copy.deepcopy(self.diagnosis),
+        )
 
     def mask_secrets(self) -> int:
         """Mask secrets in the free-text fields and the diagnosis snapshot, in place; a value
         found in one of them is masked in all. Returns how many were masked (0 when the
         ticket was already clean: masking twice changes nothing)."""
+        masked = self._mask_in_place()
+        self._masked_values = self._maskable_values()
+        return masked
+
+    def _mask_in_place(self) -> int:
         texts = [getattr(self, name) or "" for name in self.MASKED_FIELDS]
         known: set[str] = set()
         for text in texts:

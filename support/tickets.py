@@ -27,8 +27,9 @@ def diagnosis_snapshot(text: str) -> dict | None:
 
 
 def ticket_fields(data: dict) -> dict:
-    """Model fields from the form's cleaned data. The ticket masks secrets in its free text and
-    in the snapshot itself when it is saved (`Ticket.save`), whatever the browser sent."""
+    """Model fields from the form's cleaned data, not yet masked: `submit` masks the free text
+    and the snapshot (`Ticket.mask_secrets`) whatever the browser sent, and `Ticket.save` masks
+    anything changed since."""
     return {
         "email": data["email"],
         "trace_ids": " ".join(data.get("trace_id") or []),
@@ -50,17 +51,21 @@ def submit(data: dict) -> tuple[Ticket, bool]:
     Notifications go out after the commit and never undo it.
     """
     form_token = data["form_token"]
-    fields = ticket_fields(data)  # outside the transaction: keep the write lock short
+    # The snapshot is diagnosed and every field masked before the transaction opens: the write
+    # lock is held only for the insert (SQLite has one writer at a time).
+    draft = Ticket(form_token=form_token, **ticket_fields(data))
+    draft.secrets_masked = draft.mask_secrets()
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
             with transaction.atomic():
-                ticket = Ticket.objects.create(
-                    reference=new_reference(), form_token=form_token, **fields
-                )
+                draft.pk = None
+                draft._state.adding = True
+                draft.reference = new_reference()
+                draft.save(force_insert=True)
                 transaction.on_commit(
-                    partial(notifications.notify_new_ticket, ticket.pk), robust=True
+                    partial(notifications.notify_new_ticket, draft.pk), robust=True
                 )
-            return ticket, True
+            return draft, True
         except IntegrityError:
             existing = Ticket.objects.filter(form_token=form_token).first()
             if existing is not None:

@@ -163,3 +163,39 @@ def test_remask_tickets_masks_old_tickets_and_says_how_many_changed():
     out = StringIO()
     call_command("remask_tickets", stdout=out)
     assert "0 of 2 ticket(s) changed; 0 secret(s) masked." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submitted_request_is_masked_before_its_transaction_opens(client, monkeypatch):
+    """The paste is scanned once, outside the write transaction: SQLite allows one writer at a
+    time, so a slow scan under the lock would hold every other request up."""
+    from django.db import connection
+
+    import support.models
+
+    scans: list[bool] = []
+    real = support.models.redact_secrets
+
+    def watching(text, *args, **kwargs):
+        scans.append(connection.in_atomic_block)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(support.models, "redact_secrets", watching)
+    response = client.post(NEW, form_data(description=f"key {KEY} rejected"))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert KEY not in stored(ticket)
+    assert ticket.secrets_masked >= 1
+    assert scans and not any(scans), "masking ran inside the transaction"
+    assert len(scans) == len(Ticket.MASKED_FIELDS), "each field scanned once"
+
+
+@pytest.mark.django_db
+def test_a_field_changed_after_masking_is_masked_again_on_save():
+    ticket = Ticket(email="dev@example.com", subject="clean", description="clean")
+    assert ticket.mask_secrets() == 0
+    ticket.description = f"now with {KEY}"
+    ticket.save()
+    ticket.refresh_from_db()
+    assert KEY not in ticket.description and MASK in ticket.description
+    assert ticket.secrets_masked == 1
