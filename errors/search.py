@@ -213,13 +213,15 @@ class SearchIndex:
                 }
         return scores
 
-    def _number_scores(self, term: str) -> dict[int, float]:
+    def _number_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
         scores: dict[int, float] = {}
         for entry in self.catalogue.codes:
             text = str(entry.code)
             if text == term:
                 scores[entry.code] = EXACT_CODE
-            elif text.startswith(term):
+            elif text.startswith(term) and not among_words:
+                # A code being typed ("30", "300"); beside words it is a quantity
+                # ("retry 30 seconds", "100 messages a day"), not the start of a code.
                 scores[entry.code] = CODE_PREFIX
         # A number is also a word of the text: "429" the status, "164" in E.164, "10" in 10 MB.
         for code, weight in self.postings.get(term, {}).items() if len(term) > 1 else ():
@@ -227,7 +229,7 @@ class SearchIndex:
             scores[code] = max(scores.get(code, 0), bonus + weight)
         return scores
 
-    def _term_scores(self, term: str) -> dict[int, float]:
+    def _term_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
         if re.fullmatch(r"[1-9]xxx", term):
             category = self.catalogue.category(term)
             return (
@@ -236,7 +238,7 @@ class SearchIndex:
                 else {}
             )
         if term.isdigit():
-            return self._number_scores(term)
+            return self._number_scores(term, among_words)
         return self._word_scores(term)
 
     # --- whole queries -----------------------------------------------------------------------
@@ -246,7 +248,8 @@ class SearchIndex:
         terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
             return [Hit(e, 0, "") for e in candidates]
-        scored = [(term, self._term_scores(term)) for term in terms]
+        among_words = not all(term.isdigit() for term in terms)
+        scored = [(term, self._term_scores(term, among_words)) for term in terms]
         # A word found nowhere ("teh", "please") does not empty the results.
         scored = [(t, s) for t, s in scored if s] if len(scored) > 1 else scored
         if not scored:

@@ -83,7 +83,11 @@ TABLE = [
     ("bearer token invalid", 2004, 1),
     ("phone number not assigned", 2006, 3),
     ("group chat only", 2016, 5),
-    ("service unavailable retry 30 seconds", 4004, 2),
+    ("service unavailable retry 30 seconds", 4004, 1),
+    # A number among words is a quantity, not the start of a code.
+    ("wait 30 seconds", 4004, 1),
+    ("30 messages per 60 seconds", 1007, 1),
+    ("sandbox 100 messages a day", 1007, 2),
 ]
 
 
@@ -125,3 +129,8 @@ def test_guides_show_in_the_results_page(client):
 
 def test_a_phrase_in_the_retry_advice_outranks_scattered_words():
     assert ranked("retry after")[0] == 1007
+
+
+def test_a_number_on_its_own_is_still_read_as_a_code_being_typed():
+    assert ranked("30")[:7] == [3001, 3002, 3003, 3004, 3005, 3006, 3007]
+    assert ranked("300")[:2] == [3001, 3002]
