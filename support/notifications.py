@@ -44,12 +44,32 @@ def _context(ticket: Ticket) -> dict:
     }
 
 
+def thread_id(ticket: Ticket, side: str) -> str:
+    """The Message-ID of a ticket's first e-mail to one side ("support" or "requester").
+
+    Every later e-mail to that side names it in In-Reply-To and References, so a mail client
+    shows the request, the replies and the answers as one conversation. Derived from the
+    reference, so a resent message keeps its place in the thread.
+    """
+    return f"<{ticket.reference.lower()}.{side}@{_mail_domain()}>"
+
+
+def _mail_domain() -> str:
+    return settings.SUPPORT_EMAIL.rpartition("@")[2] or "localhost"
+
+
+def _in_thread(ticket: Ticket, side: str, message_id: str) -> dict[str, str]:
+    first = thread_id(ticket, side)
+    return {"Message-ID": message_id, "In-Reply-To": first, "References": first}
+
+
 def support_message(ticket: Ticket) -> EmailMessage:
     return EmailMessage(
         subject=f"[{ticket.reference}] {ticket.subject}",
         body=render_to_string("support/email/support_notification.txt", _context(ticket)),
         to=[settings.SUPPORT_EMAIL],
         reply_to=[ticket.email],
+        headers={"Message-ID": thread_id(ticket, "support")},
     )
 
 
@@ -61,6 +81,7 @@ def requester_message(ticket: Ticket) -> EmailMessage:
         body=render_to_string("support/email/requester_confirmation.txt", _context(ticket)),
         to=[ticket.email],
         reply_to=[settings.SUPPORT_EMAIL],
+        headers={"Message-ID": thread_id(ticket, "requester")},
     )
 
 
@@ -116,7 +137,12 @@ def reply_email(reply: TicketMessage, base_url: str = "") -> EmailMessage:
         ),
         to=[ticket.email],
         reply_to=[settings.SUPPORT_EMAIL],
+        headers=_in_thread(ticket, "requester", _message_id(reply)),
     )
+
+
+def _message_id(message: TicketMessage) -> str:
+    return f"<{message.ticket.reference.lower()}.{message.kind}-{message.pk}@{_mail_domain()}>"
 
 
 def answer_email(answer: TicketMessage, base_url: str = "") -> EmailMessage:
@@ -131,6 +157,7 @@ def answer_email(answer: TicketMessage, base_url: str = "") -> EmailMessage:
         ),
         to=[settings.SUPPORT_EMAIL],
         reply_to=[ticket.email],
+        headers=_in_thread(ticket, "support", _message_id(answer)),
     )
 
 

@@ -159,6 +159,40 @@ def test_a_request_goes_from_new_to_solved_with_a_reply_the_developer_reads(
 
 
 @pytest.mark.django_db
+def test_each_sides_mails_form_one_thread_in_a_mail_client(
+    agent_client, settings, django_capture_on_commit_callbacks
+):
+    """The confirmation starts the developer's thread and the notification support's; every
+    reply and answer names its side's first message in In-Reply-To and References."""
+    from support import notifications
+
+    settings.SUPPORT_EMAIL = "support@example.com"
+    ticket = make_ticket()
+    notifications.send_pending(ticket)
+    to_support, to_developer = (m.message() for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        work(agent_client, ticket, reply="Which number did you send from?")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(Client(), ticket, "From +12025550123.")
+    with django_capture_on_commit_callbacks(execute=True):
+        work(agent_client, ticket, reply="Thanks, fixed on our side.")
+    reply1, answer1, reply2 = (m.message() for m in mail.outbox[2:])
+
+    developer_thread = to_developer["Message-ID"]
+    support_thread = to_support["Message-ID"]
+    assert developer_thread != support_thread
+    assert ticket.reference.lower() in developer_thread
+    assert developer_thread.endswith("@example.com>")
+    for reply in (reply1, reply2):
+        assert reply["In-Reply-To"] == reply["References"] == developer_thread
+    assert answer1["In-Reply-To"] == answer1["References"] == support_thread
+    ids = [m["Message-ID"] for m in (to_support, to_developer, reply1, answer1, reply2)]
+    assert len(set(ids)) == 5, "every message has its own id"
+    # A resend (after a failed send) keeps the same id, so the thread does not split.
+    assert notifications.thread_id(ticket, "requester") == developer_thread
+
+
+@pytest.mark.django_db
 def test_the_change_page_shows_the_thread_with_notes_and_moves(agent_client, agent):
     ticket = make_ticket()
     work(agent_client, ticket, status="in_progress", note="Checked the rate-limit dashboard.")
