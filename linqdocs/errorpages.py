@@ -4,6 +4,7 @@ Neither ever shows internals: no exception text, no paths, no settings. Both car
 trace id (the envelope in its body, every response in X-Trace-ID), which is what support asks for.
 """
 
+import sys
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +23,13 @@ MESSAGES = {
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that HTTP method."),
     500: ("server_error", "Something went wrong on our side; the error has been logged."),
+    503: (
+        "storage_unavailable",
+        "Our storage did not answer; nothing was changed. Try again in a moment.",
+    ),
 }
+# What a page that failed on storage asks the client to wait before trying again.
+STORAGE_RETRY_AFTER_SECONDS = 30
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -72,6 +79,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A read that failed on storage (the database gone, read-only or locked; the shared cache
+    # down) is a temporary outage, not a bug: 503 with Retry-After, so people and clients retry.
+    # Writes answer their own 503 with the input kept (`linqdocs.unsaved.keeps_input`).
+    from linqdocs.unsaved import STORAGE_ERRORS
+
+    if isinstance(sys.exception(), STORAGE_ERRORS):
+        return storage_unavailable(request)
     if wants_json(request):
         return api_envelope(request, 500)
     # Rendered without context processors or the request: the failure may lie in either.
@@ -86,3 +100,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             request, 403, "csrf_failed", "The request failed the cross-site request forgery check."
         )
     return render(request, "403_csrf.html", status=403)
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        response: HttpResponse = api_envelope(request, 503)
+    else:
+        html = loader.get_template("503.html").render(
+            {"trace_id": getattr(request, "trace_id", "")}
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(STORAGE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

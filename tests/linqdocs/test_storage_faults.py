@@ -237,3 +237,80 @@ def test_an_answer_on_the_request_page_is_kept_when_storage_fails(client, caplog
     assert f"Request: {ticket.reference}" in html  # in the text to e-mail
     assert not ticket.messages.exists()
     assert [r for r in caplog.records if "storage failed" in r.getMessage()]
+
+
+# --- Reads that fail on storage: 503 with Retry-After, never a 500 ------------------------------
+
+READ_SCRIPT = """
+import json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "linqdocs.settings"
+from django.conf import settings
+settings.DEBUG = False  # the production error pages, whatever the development default
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client(raise_request_exception=False)
+result = {}
+for path in ("/support/requests/" + "x" * 32 + "/", "/errors/1007/"):
+    response = client.get(path)
+    result[path] = {
+        "status": response.status_code,
+        "html": response.content.decode(),
+        "retry_after": response.get("Retry-After"),
+        "cache_control": response.get("Cache-Control"),
+        "trace_id": response["X-Trace-ID"],
+    }
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.parametrize("fault", ["missing", "no tables"])
+def test_a_page_that_reads_storage_answers_503_when_storage_fails(tmp_path, fault):
+    database = tmp_path / "site.sqlite3"
+    if fault == "no tables":
+        sqlite3.connect(database).close()
+    result = subprocess.run(
+        [sys.executable, "-c", READ_SCRIPT],
+        cwd=BASE_DIR,
+        env=child_env(database),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+    request_page = pages["/support/requests/" + "x" * 32 + "/"]
+    assert request_page["status"] == 503
+    assert request_page["retry_after"] == "30"
+    assert request_page["cache_control"] == "no-store"
+    assert "briefly unavailable" in request_page["html"]
+    assert request_page["trace_id"] in request_page["html"]
+    assert "Traceback" not in request_page["html"] and "sqlite" not in request_page["html"].lower()
+    # Logged with the trace id the page shows.
+    assert f"trace_id={request_page['trace_id']}" in result.stderr
+    # The reference does not read the database at all and keeps working.
+    assert pages["/errors/1007/"]["status"] == 200
+
+
+@pytest.mark.django_db
+def test_an_api_read_that_fails_on_storage_answers_the_envelope(client, monkeypatch):
+    from django.db import OperationalError
+    from django.test import Client
+
+    import errors.views
+
+    def broken(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(errors.views, "get_catalogue", broken)
+    response = Client(raise_request_exception=False).get("/api/errors/1007/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["code"] == "storage_unavailable"
+    assert body["trace_id"] == response["X-Trace-ID"]
+    assert "locked" not in response.content.decode()
