@@ -1,5 +1,5 @@
 """Log lines cannot be forged or carry control characters (linqdocs.loglines), in the app's log.
-gunicorn's access log is checked against a real gunicorn in test_production.py."""
+gunicorn's access log is checked against a real gunicorn in test_serving.py."""
 
 import logging
 import sys
