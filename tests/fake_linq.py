@@ -2,7 +2,12 @@
 
 It answers the first `failures` requests with a code's example envelope (its HTTP status, the
 `Retry-After` header on a 429, an `X-Trace-ID`), then answers like a working API, and records
-every request it saw.
+every request it saw. `fail_method` and `fail_path` narrow which requests get the envelope.
+
+Lists (lines, chats, webhook subscriptions) are answered in a simple shape of this fake's own: the
+facts the snippets are written from give no list layout, so the snippets look records up by their
+fields (`id`, an E.164 number, `target_url`) wherever they sit in the answer, and the suite checks
+that against this shape.
 """
 
 import json
@@ -26,19 +31,35 @@ class FakeLinq:
     failures: int = 1
     available: bool = False  # the capability checks' answer
     fail_method: str | None = None  # fail only requests with this method (None: any)
+    fail_path: str | None = None  # fail only requests whose path starts with this (None: any)
+    lines: list[dict] = field(
+        default_factory=lambda: [
+            {
+                "id": "7c1c3f0e-0000-4000-8000-000000000001",
+                "phone_number": "+12223334444",
+                "status": "ACTIVE",
+            }
+        ]
+    )
+    chats: list[str] = field(default_factory=list)  # chat ids GET /v3/chats lists
+    subscriptions: list[dict] = field(default_factory=list)  # GET /v3/webhook-subscriptions
     requests: list[Seen] = field(default_factory=list)
     failed: int = 0
     base_url: str = ""  # set by serve()
 
     def answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict, dict]:
-        if self.failed < self.failures and self.fail_method in (None, method):
+        if (
+            self.failed < self.failures
+            and self.fail_method in (None, method)
+            and path.startswith(self.fail_path or "")
+        ):
             self.failed += 1
             error = self.envelope["error"]
             headers = {"X-Trace-ID": self.envelope["trace_id"]}
             if "retry_after" in error:
                 headers["Retry-After"] = str(error["retry_after"])
             return error["status"], headers, self.envelope
-        trace = {"X-Trace-ID": "0" * 32}
+        trace = {"X-Trace-ID": f"{len(self.requests):032x}"}  # one per request, as Linq's
         if path.startswith("/v3/capability/"):
             return 200, trace, {"address": (body or {}).get("address"), "available": self.available}
         if path.startswith("/v3/contact_card") and method == "GET":
@@ -59,8 +80,15 @@ class FakeLinq:
         if path.startswith("/upload/"):
             return 200, {}, {}
         if path.startswith("/v3/phone_numbers"):
-            line = {"id": "7c1c3f0e-0000-4000-8000-000000000001", "phone_number": "+12223334444"}
-            return 200, trace, {"phone_numbers": [{**line, "status": "ACTIVE"}]}
+            return 200, trace, {"phone_numbers": self.lines}
+        if path == "/v3/chats" and method == "GET":
+            return 200, trace, {"chats": [{"id": chat} for chat in self.chats]}
+        if path == "/v3/webhook-subscriptions" and method == "GET":
+            return 200, trace, {"subscriptions": self.subscriptions}
+        if path == "/v3/webhook-subscriptions" and method == "POST":
+            created = {"id": "5b0e9c1d-0000-4000-8000-0000000000aa", **(body or {})}
+            self.subscriptions.append(created)
+            return 201, trace, {**created, "signing_secret": "whsec_c2VjcmV0"}
         return 200, trace, {"ok": True, "method": method, "path": path}
 
 

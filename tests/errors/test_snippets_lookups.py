@@ -1,0 +1,101 @@
+"""Snippets whose fix is a look-up before or after the call: each language is run against the
+local fake Linq API, and the suite checks the calls made and what the program does with the
+answer (stops and reports instead of repeating a call that cannot succeed).
+"""
+
+import shutil
+
+import pytest
+
+from tests.errors.test_snippets import envelope, languages, run, snippet
+from tests.fake_linq import FakeLinq
+
+LANGUAGES = ["python", "javascript", "curl"]
+LINE_ID = "7c1c3f0e-0000-4000-8000-000000000001"
+
+
+def runnable(language: str) -> None:
+    if language not in languages():
+        pytest.skip("node is not installed")
+    if language == "curl" and not shutil.which("jq"):
+        pytest.skip("jq is not installed")
+
+
+def line(number: str, status: str, n: int = 1) -> dict:
+    return {
+        "id": f"7c1c3f0e-0000-4000-8000-00000000000{n}",
+        "phone_number": number,
+        "status": status,
+    }
+
+
+def calls(fake: FakeLinq) -> list[tuple[str, str]]:
+    return [(seen.method, seen.path) for seen in fake.requests]
+
+
+def body(fake: FakeLinq, index: int) -> dict:
+    sent = fake.requests[index].body
+    assert sent is not None
+    return sent
+
+
+# --- phone-lines: 2006, 2019, 4002 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", [2006, 2019, 4002])
+def test_the_line_snippet_lists_the_lines_then_sends_from_the_line(code, language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(code), failures=0)
+    done, sleeps = run(language, snippet(code, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [("GET", "/v3/phone_numbers"), ("POST", "/v3/chats")]
+    assert f"+12223334444 is line id {LINE_ID}" in done.stdout  # the id 2019 asks for
+    sent = body(fake, 1)
+    assert sent["from"] == "+12223334444" and sent["to"] == ["+15556667777"]
+    assert sent["message"]["idempotency_key"]
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_line_snippet_stops_before_sending_from_a_number_not_on_the_account(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2006), failures=0, lines=[line("+13334445555", "ACTIVE")])
+    done, _ = run(language, snippet(2006, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [("GET", "/v3/phone_numbers")]  # no send that would answer 2006
+    assert "not a line of this token (2006)" in done.stderr
+    assert "+13334445555" in done.stderr  # the lines it may use instead
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_line_snippet_sends_from_an_active_line_while_its_own_is_flagged(language, tmp_path):
+    runnable(language)
+    lines = [line("+12223334444", "FLAGGED"), line("+12223335555", "ACTIVE", 2)]
+    fake = FakeLinq(envelope(4002), failures=0, lines=lines)
+    done, _ = run(language, snippet(4002, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [("GET", "/v3/phone_numbers"), ("POST", "/v3/chats")]
+    assert body(fake, 1)["from"] == "+12223335555"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_line_snippet_holds_the_message_when_every_line_is_flagged(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(4002), failures=0, lines=[line("+12223334444", "FLAGGED")])
+    done, _ = run(language, snippet(4002, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [("GET", "/v3/phone_numbers")]
+    assert "FLAGGED (4002)" in done.stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", [2006, 4002])
+def test_the_line_snippet_reports_a_refused_send_without_repeating_it(code, language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(code), failures=1, fail_method="POST")
+    done, sleeps = run(language, snippet(code, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [("GET", "/v3/phone_numbers"), ("POST", "/v3/chats")]
+    assert str(code) in done.stderr and envelope(code)["trace_id"] in done.stderr
+    assert sleeps == []
