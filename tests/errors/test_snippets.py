@@ -24,10 +24,12 @@ PYTHON_RUNNER = """
 import json, runpy, sys, time
 sleeps = []
 time.sleep = sleeps.append
+script, log_path = sys.argv[1], sys.argv[2]
+sys.argv = [script, *sys.argv[3:]]  # the snippet sees its own arguments
 try:
-    runpy.run_path(sys.argv[1], run_name="__main__")
+    runpy.run_path(script, run_name="__main__")
 finally:
-    with open(sys.argv[2], "w") as log:
+    with open(log_path, "w") as log:
         json.dump(sleeps, log)
 """
 NODE_PRELOAD = """
@@ -62,7 +64,15 @@ def codes_with_snippets() -> list[int]:
     return [e.code for e in get_catalogue().codes if e.snippet_set is not None]
 
 
-def run(language: str, code: str, tmp_path: Path, fake: FakeLinq, stdin: str = ""):
+def run(
+    language: str,
+    code: str,
+    tmp_path: Path,
+    fake: FakeLinq,
+    stdin: str = "",
+    env_extra: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+):
     server, url = serve(fake)
     log = tmp_path / f"sleeps-{language}.json"
     env = {
@@ -70,6 +80,7 @@ def run(language: str, code: str, tmp_path: Path, fake: FakeLinq, stdin: str = "
         "LINQ_API_V3_BASE_URL": url,
         "LINQ_API_V3_API_KEY": "test-key",
         "SLEEP_LOG": str(log),
+        **(env_extra or {}),
     }
     try:
         if language == "python":
@@ -93,7 +104,13 @@ def run(language: str, code: str, tmp_path: Path, fake: FakeLinq, stdin: str = "
             env["PATH"] = f"{bin_dir}:{env['PATH']}"
             command = ["bash", str(script)]
         done = subprocess.run(
-            command, input=stdin, capture_output=True, text=True, env=env, timeout=60
+            [*command, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            cwd=tmp_path,  # files a snippet keeps (closed chats, sends) stay in the test folder
         )
     finally:
         server.shutdown()

@@ -99,3 +99,117 @@ def test_the_line_snippet_reports_a_refused_send_without_repeating_it(code, lang
     assert calls(fake) == [("GET", "/v3/phone_numbers"), ("POST", "/v3/chats")]
     assert str(code) in done.stderr and envelope(code)["trace_id"] in done.stderr
     assert sleeps == []
+
+
+# --- check-token: 2004 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_token_snippet_reports_a_refused_token_once_and_masked(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2004), failures=1000)
+    done, sleeps = run(language, snippet(2004, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [("GET", "/v3/phone_numbers")]  # one read, no retry
+    assert fake.requests[0].headers["Authorization"] == "Bearer test-key"
+    assert "refused (2004" in done.stderr and envelope(2004)["trace_id"] in done.stderr
+    assert "do not retry" in done.stderr
+    assert "…-key" in done.stderr and "test-key" not in done.stdout + done.stderr
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_token_snippet_confirms_a_working_token(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2004), failures=0)
+    done, _ = run(language, snippet(2004, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert "token …-key accepted" in done.stdout
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        ("", "empty or not set"),
+        ("Bearer test-key", "already starts with 'Bearer'"),
+        ("test-key\n", "white space"),
+        ('"test-key"', "wrapped in quotes"),
+    ],
+)
+def test_the_token_snippet_names_a_malformed_token_without_sending_it(
+    token, problem, language, tmp_path
+):
+    runnable(language)
+    fake = FakeLinq(envelope(2004), failures=0)
+    done, _ = run(
+        language, snippet(2004, language), tmp_path, fake, env_extra={"LINQ_API_V3_API_KEY": token}
+    )
+    assert done.returncode != 0
+    assert fake.requests == []
+    assert "token not sent" in done.stderr and problem in done.stderr
+
+
+# --- chat-send: 2001, 2013 -----------------------------------------------------------------------
+
+CHAT_ID = "3b6c8e0a-0000-4000-8000-0000000000c1"
+MESSAGES = ("POST", f"/v3/chats/{CHAT_ID}/messages")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", [2001, 2013])
+def test_the_chat_snippet_sends_into_the_chat(code, language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(code), failures=0)
+    done, _ = run(language, snippet(code, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [MESSAGES]
+    assert body(fake, 0)["message"]["parts"] == [
+        {"type": "text", "value": "Your order has shipped."}
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_chat_snippet_refuses_an_id_that_is_not_a_uuid_without_a_call(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2001), failures=0)
+    chat = {"CHAT_ID": "+14155551234"}
+    done, _ = run(language, snippet(2001, language), tmp_path, fake, env_extra=chat)
+    assert done.returncode != 0
+    assert fake.requests == []
+    assert "is not a Linq chat ID" in done.stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("listed", "says"),
+    [([], "is not among this token's chats (2001"), ([CHAT_ID], "for a chat this token lists")],
+)
+def test_the_chat_snippet_checks_a_2001_against_the_token_s_chats(listed, says, language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2001), failures=1, fail_method="POST", chats=listed)
+    done, sleeps = run(language, snippet(2001, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [MESSAGES, ("GET", "/v3/chats")]  # never the send again
+    assert says in done.stderr and envelope(2001)["trace_id"] in done.stderr
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_chat_snippet_starts_a_new_chat_after_2013_and_never_uses_the_old_one_again(
+    language, tmp_path
+):
+    runnable(language)
+    fake = FakeLinq(envelope(2013), failures=1, fail_path=MESSAGES[1])
+    done, _ = run(language, snippet(2013, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [MESSAGES, ("POST", "/v3/chats")]
+    new_chat = body(fake, 1)
+    assert new_chat["from"] == "+12223334444" and new_chat["to"] == ["+15556667777"]
+    assert "http" not in new_chat["message"]["parts"][0]["value"]  # no link in a first message
+    assert (tmp_path / "closed-chats.txt").read_text().split() == [CHAT_ID]
+
+    again = FakeLinq(envelope(2013), failures=0)
+    done, _ = run(language, snippet(2013, language), tmp_path, again)
+    assert done.returncode == 0, done.stderr
+    assert calls(again) == [("POST", "/v3/chats")]  # the closed chat is not tried again
