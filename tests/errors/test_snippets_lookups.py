@@ -213,3 +213,58 @@ def test_the_chat_snippet_starts_a_new_chat_after_2013_and_never_uses_the_old_on
     done, _ = run(language, snippet(2013, language), tmp_path, again)
     assert done.returncode == 0, done.stderr
     assert calls(again) == [("POST", "/v3/chats")]  # the closed chat is not tried again
+
+
+# --- webhook-subscription: 2010 ------------------------------------------------------------------
+
+TARGET = "https://example.com/linq/webhooks"
+SUBSCRIPTIONS = ("GET", "/v3/webhook-subscriptions")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_subscription_snippet_finds_the_id_by_target_url(language, tmp_path):
+    runnable(language)
+    subscriptions = [
+        {"id": "11111111-0000-4000-8000-000000000001", "target_url": "https://other.example/"},
+        {"id": "11111111-0000-4000-8000-000000000002", "target_url": TARGET},
+    ]
+    fake = FakeLinq(envelope(2010), failures=0, subscriptions=subscriptions)
+    done, _ = run(language, snippet(2010, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [SUBSCRIPTIONS]
+    assert done.stdout.strip() == "11111111-0000-4000-8000-000000000002"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_subscription_snippet_creates_a_missing_one_and_keeps_its_secret_private(
+    language, tmp_path
+):
+    runnable(language)
+    fake = FakeLinq(envelope(2010), failures=0)
+    done, _ = run(language, snippet(2010, language), tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [SUBSCRIPTIONS, ("POST", "/v3/webhook-subscriptions")]
+    assert body(fake, 1) == {
+        "target_url": TARGET,
+        "subscribed_events": [
+            "message.sent",
+            "message.delivered",
+            "message.read",
+            "message.failed",
+        ],
+    }
+    assert done.stdout.strip() == "5b0e9c1d-0000-4000-8000-0000000000aa"
+    saved = tmp_path / "webhook-subscription.json"
+    assert "whsec_c2VjcmV0" in saved.read_text()
+    assert saved.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert "whsec_" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_subscription_snippet_reports_a_refused_listing(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2004), failures=1)
+    done, _ = run(language, snippet(2010, language), tmp_path, fake)
+    assert done.returncode != 0
+    assert calls(fake) == [SUBSCRIPTIONS]
+    assert "could not list the subscriptions: 2004" in done.stderr
