@@ -3,6 +3,8 @@ local fake Linq API, and the suite checks the calls made and what the program do
 answer (stops and reports instead of repeating a call that cannot succeed).
 """
 
+import hashlib
+import json
 import shutil
 
 import pytest
@@ -268,3 +270,105 @@ def test_the_subscription_snippet_reports_a_refused_listing(language, tmp_path):
     assert done.returncode != 0
     assert calls(fake) == [SUBSCRIPTIONS]
     assert "could not list the subscriptions: 2004" in done.stderr
+
+
+# --- app-message: 2018, 4005 ---------------------------------------------------------------------
+
+APP_PART = {"type": "imessage_app", "note": "built by the developer, passed through unchanged"}
+CHECK = ("POST", "/v3/capability/check_imessage")
+SEND = ("POST", "/v3/chats")
+TEXT_PART = {"type": "text", "value": "Your order has shipped."}
+
+
+def app_run(language: str, tmp_path, fake: FakeLinq, **kwargs):
+    (tmp_path / "app-part.json").write_text(json.dumps(APP_PART))
+    return run(language, snippet(2018, language), tmp_path, fake, **kwargs)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_app_snippet_checks_imessage_then_sends_the_card_without_preferred_service(
+    language, tmp_path
+):
+    runnable(language)
+    fake = FakeLinq(envelope(2018), failures=0, available=True)
+    done, _ = app_run(language, tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [CHECK, SEND]
+    assert body(fake, 0) == {"address": "+15556667777", "from": "+12223334444"}
+    sent = body(fake, 1)
+    assert sent["message"]["parts"] == [APP_PART] and sent["to"] == ["+15556667777"]
+    assert "preferred_service" not in json.dumps(sent)
+    record = json.loads((tmp_path / "app-sends.json").read_text())
+    assert list(record) == [f"{2:032x}"]  # the send's trace id, which message.failed repeats
+
+    # The capability answer is reused for minutes: the next card needs no check.
+    again = FakeLinq(envelope(2018), failures=0, available=True)
+    done, _ = app_run(language, tmp_path, again)
+    assert done.returncode == 0, done.stderr
+    assert calls(again) == [SEND]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_app_snippet_sends_text_to_a_recipient_without_imessage(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2018), failures=0, available=False)
+    done, _ = app_run(language, tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [CHECK, SEND]
+    assert body(fake, 1)["message"]["parts"] == [TEXT_PART]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_app_snippet_sends_text_instead_when_the_card_gets_2018(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2018), failures=1, fail_path="/v3/chats", available=True)
+    done, sleeps = app_run(language, tmp_path, fake)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [CHECK, SEND, SEND]  # the card once, then the text: no retry of the card
+    assert body(fake, 2)["message"]["parts"] == [TEXT_PART]
+    assert sleeps == []
+
+
+def failed_event(code: int, trace_id: str) -> str:
+    # The fields the facts name (event_id, trace_id, code); the nesting is this test's own.
+    return json.dumps(
+        {"event_id": "evt-1", "data": {"trace_id": trace_id, "error": {"code": code}}}
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_app_snippet_answers_a_4005_event_with_text_once(language, tmp_path):
+    runnable(language)
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    (tmp_path / "app-sends.json").write_text(
+        json.dumps({trace: {"to": "+15550001111", "trace_id": trace}})
+    )
+    fake = FakeLinq(envelope(4005), failures=0)
+    done, _ = app_run(language, tmp_path, fake, stdin=failed_event(4005, trace), args=("failed",))
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [SEND]
+    sent = body(fake, 0)
+    assert sent["to"] == ["+15550001111"] and sent["message"]["parts"] == [TEXT_PART]
+    key = sent["message"]["idempotency_key"]
+    assert key == hashlib.sha256(f"text for {trace}".encode()).hexdigest()
+    capable = json.loads((tmp_path / "imessage-capable.json").read_text())
+    assert capable["+15550001111"][0] is False  # no more cards to this recipient for now
+
+    # At-least-once delivery: the same event again sends nothing.
+    again = FakeLinq(envelope(4005), failures=0)
+    done, _ = app_run(language, tmp_path, again, stdin=failed_event(4005, trace), args=("failed",))
+    assert done.returncode == 0, done.stderr
+    assert again.requests == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_app_snippet_leaves_other_failures_alone(language, tmp_path):
+    runnable(language)
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    (tmp_path / "app-sends.json").write_text(
+        json.dumps({trace: {"to": "+15550001111", "trace_id": trace}})
+    )
+    fake = FakeLinq(envelope(4005), failures=0)
+    done, _ = app_run(language, tmp_path, fake, stdin=failed_event(4001, trace), args=("failed",))
+    assert done.returncode == 0, done.stderr
+    assert fake.requests == []
