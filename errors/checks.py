@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from errors import startup
-from errors.catalogue import validate_content
+from errors.loading import validate_content
 
 
 @register("content")

@@ -6,7 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from errors.catalogue import ErrorCode, Guide, get_catalogue
+from errors.catalogue import ErrorCode, Guide
+from errors.loading import get_catalogue
 
 Page = ErrorCode | Guide
 

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide, get_catalogue
+from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide
+from errors.loading import get_catalogue
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000

@@ -7,7 +7,8 @@ fraction of the time: see errors/snapshots.py).
 """
 
 from errors import messages, search
-from errors.catalogue import Catalogue, get_catalogue, keep_snapshot
+from errors.catalogue import Catalogue
+from errors.loading import get_catalogue, keep_snapshot
 
 
 def prepare() -> Catalogue:

@@ -13,8 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from errors import representations
-from errors.catalogue import Catalogue, ErrorCode, get_catalogue
+from errors.catalogue import Catalogue, ErrorCode
 from errors.facets import facets
+from errors.loading import get_catalogue
 from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
 from errors.search import SUGGESTIONS, Hit, SearchRequest, parse_request, search, search_guides
 from errors.signals import search_missed

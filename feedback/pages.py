@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 
 KEY = re.compile(r"(?P<kind>code|guide|diagnosis)(?::(?P<name>[a-z0-9-]{1,40}))?")
 

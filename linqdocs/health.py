@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from linqdocs.httppolicy import NO_STORE, allow
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,8 @@ from diagnose.engine import (
     MAX_INPUT_BYTES,
     MAX_TRACE_IDS,
 )
-from errors.catalogue import VERDICTS, Catalogue, get_catalogue
+from errors.catalogue import VERDICTS, Catalogue
+from errors.loading import get_catalogue
 from errors.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from errors.search import MAX_QUERY_LENGTH
 from errors.traceids import TRACE_ID

@@ -12,7 +12,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from errors.catalogue import ErrorCode, Guide, get_catalogue
+from errors.catalogue import ErrorCode, Guide
+from errors.loading import get_catalogue
 from errors.views import catalogue_page
 
 

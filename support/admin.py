@@ -30,7 +30,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from diagnose.presentation import present_report
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from support import desk, spikes
 from support.admin_filters import AgeFilter, AssigneeFilter, CategoryFilter, CodeFilter, age_text
 from support.forms import MAX_DESCRIPTION_CHARS

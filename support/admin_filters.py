@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from support.models import Ticket, display_name
 
 AGES = {

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from diagnose.engine import MAX_INPUT_BYTES
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from errors.traceids import INVALID_TRACE_ID, TRACE_ID, normalise_trace_id
 from support.models import Ticket
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from support.models import Ticket, TicketMessage
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from diagnose.engine import MAX_INPUT_BYTES, Report, diagnose
 from diagnose.engine.redaction import redact_secrets
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from errors.traceids import read_trace_id
 from support.forms import normalise_newlines
 

@@ -14,7 +14,7 @@ from diagnose.engine import LEVELS, Diagnosis, Finding, Report
 from diagnose.engine.results import empty_observed
 from diagnose.engine.sharing import code_url, support_url
 from diagnose.engine.timing import retry_timing
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from errors.traceids import is_trace_id
 
 OBSERVED = ("http_status", "status", "message", "retry_after")

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from errors.catalogue import ErrorCode, get_catalogue
+from errors.catalogue import ErrorCode
+from errors.loading import get_catalogue
 from support.models import Ticket
 
 WINDOW = timedelta(hours=1)

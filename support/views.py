@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from linqdocs import ratelimit
 from linqdocs.httppolicy import allow, private, too_large_answer
 from linqdocs.unsaved import keeps_input, unsaved_notice

@@ -3,7 +3,8 @@ import json
 import pytest
 from django.conf import settings
 
-from errors.catalogue import ErrorCode, get_catalogue
+from errors.catalogue import ErrorCode
+from errors.loading import get_catalogue
 
 # Test data several modules share (import it from here): a trace id and the 1007 envelope the
 # Linq API sends, as a developer would paste it.

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Filter options: names and counts that say what ticking them would show."""
 
-from errors.catalogue import get_catalogue
 from errors.facets import facets
+from errors.loading import get_catalogue
 from errors.search import Filters, SearchRequest, search
 
 

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from errors.catalogue import get_catalogue, normalise_message
+from errors.catalogue import normalise_message
+from errors.loading import get_catalogue
 from errors.messages import index_for
 
 

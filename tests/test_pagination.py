@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 
 from errors import synthetic
-from errors.catalogue import get_catalogue, validate_content
+from errors.loading import get_catalogue, validate_content
 from errors.pagination import PageRequest, page_link, page_of, parse_page
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
-from errors import catalogue as module
+from errors import loading as module
 from errors import search, snapshots, startup
-from errors.catalogue import Catalogue, ErrorCode, load_catalogue
+from errors.catalogue import Catalogue, ErrorCode
+from errors.loading import load_catalogue
 
 
 def entry(catalogue: Catalogue, code: int) -> ErrorCode:

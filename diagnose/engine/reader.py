@@ -55,7 +55,8 @@ from diagnose.engine.shapes import (
 from diagnose.engine.sharing import code_url, support_url
 from diagnose.engine.timing import retry_timing
 from diagnose.engine.values import MISSING, is_int, observable, parse_http_date
-from errors.catalogue import Catalogue, get_catalogue
+from errors.catalogue import Catalogue
+from errors.loading import get_catalogue
 
 type Reading = tuple[str, list[Finding], Grouped]  # input kind, findings, diagnoses
 

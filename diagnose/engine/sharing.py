@@ -12,7 +12,8 @@ from diagnose.engine.limits import MAX_WAIT_SECONDS
 from diagnose.engine.results import Diagnosis, empty_observed
 from diagnose.engine.timing import retry_timing
 from diagnose.engine.values import is_int
-from errors.catalogue import ErrorCode, get_catalogue
+from errors.catalogue import ErrorCode
+from errors.loading import get_catalogue
 from errors.traceids import is_trace_id
 
 

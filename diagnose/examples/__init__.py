@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from string import Template
 
-from errors.catalogue import FRONT_MATTER
+from errors.parsing import FRONT_MATTER
 
 FOLDER = Path(__file__).resolve().parent
 

@@ -17,7 +17,7 @@ from diagnose.engine.rules import (
     trace_rule,
 )
 from diagnose.engine.shapes import ErrorItem, PastedResponse, Signals, http_responses, walk
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from tests.conftest import entry_for
 from tests.diagnose.cases import CASES, T1, T2
 

@@ -1,7 +1,7 @@
 """The catalogue as loaded into memory: look-ups, neighbours, rendering."""
 
 from errors import markdown
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from tests.conftest import entry_for
 
 
@@ -93,7 +93,7 @@ def test_guidance_is_rendered_with_toc_and_highlighting_classes():
 
 
 def test_the_start_up_check_does_the_first_load(monkeypatch, settings):
-    from errors import catalogue as module
+    from errors import loading as module
 
     monkeypatch.setattr(module, "_loaded", {})
     assert module.validate_content(settings.CONTENT_DIR) == []

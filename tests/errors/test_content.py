@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from errors.catalogue import ErrorCode, Guide, get_catalogue, validate_content
+from errors.catalogue import ErrorCode, Guide
+from errors.loading import get_catalogue, validate_content
 from tests.conftest import entry_for
 
 SOURCE_TABLE = settings.BASE_DIR.parent / "shared" / "source" / "errors-table.md"

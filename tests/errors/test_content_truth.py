@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from tests.conftest import entry_for
 
 

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from errors.catalogue import get_catalogue
 from errors.links import link
+from errors.loading import get_catalogue
 from errors.representations import entry_markdown, llms_index
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.template.loader import render_to_string
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from errors.search import (
     Filters,
     Hit,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from errors.catalogue import ErrorCode, get_catalogue
+from errors.catalogue import ErrorCode
+from errors.loading import get_catalogue
 from errors.snippets import SnippetSet
 from tests.fake_linq import FakeLinq, serve
 

@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

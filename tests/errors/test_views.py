@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 
 pytestmark = pytest.mark.django_db
 

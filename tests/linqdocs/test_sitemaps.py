@@ -2,7 +2,8 @@
 
 from xml.etree import ElementTree
 
-from errors.catalogue import ErrorCode, Guide, get_catalogue
+from errors.catalogue import ErrorCode, Guide
+from errors.loading import get_catalogue
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

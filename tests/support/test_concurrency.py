@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connections
 from django.test import Client
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 from support.forms import new_form_token
 from support.models import Ticket
 from tests.conftest import ENVELOPE, TRACE_ID

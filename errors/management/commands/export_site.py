@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 from django.urls import reverse
 
-from errors.catalogue import get_catalogue
+from errors.loading import get_catalogue
 
 FILE_SUFFIXES = {"text/html": "index.html", "application/json": "index.json"}
 
