@@ -1,0 +1,51 @@
+"""The scale run: the real catalogue against a synthetic one, from `migrate` to the slow routes.
+
+Measured with the response cache off, so every request computes what grows with the catalogue.
+"""
+
+from pathlib import Path
+
+from bench.scenarios import HX, MISTYPED, TEXT, Scenario, run
+from bench.servers import Server, TooSlow, migrate, production_env
+
+
+def scale_scenarios() -> list[Scenario]:
+    return [
+        Scenario("/errors/", "GET", "/errors/"),
+        Scenario("search 'rate limit' (fragment)", "GET", "/errors/?q=rate+limit", HX),
+        Scenario("search 'webhook' (fragment)", "GET", "/errors/?q=webhook", HX),
+        Scenario("/api/errors/", "GET", "/api/errors/"),
+        Scenario("diagnose a mistyped message", "POST", "/api/diagnose/", TEXT, MISTYPED),
+    ]
+
+
+def measure_scale(
+    label: str, source: Path, content: Path | None, workdir: Path, cpu, seconds, rounds
+) -> dict:
+    folder = workdir / label.replace(" ", "-")
+    folder.mkdir()
+    env = production_env(folder, content, cache_bytes=0)
+    result: dict = {"migrate_s": None, "startup_s": None, "rss_mb": None, "scenarios": {}}
+    try:
+        result["migrate_s"] = migrate(source, env)
+    except TooSlow as slow:
+        result["note"] = str(slow)
+    server = Server(label, source, env)
+    try:
+        server.start(cpu)
+    except TooSlow as slow:
+        result["note"] = "; ".join(filter(None, [result.get("note"), str(slow)]))
+        return result
+    try:
+        scenarios = run(server, scale_scenarios(), seconds, rounds)
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+    result.update(
+        startup_s=server.started_in,
+        rss_mb=rss,
+        scenarios={
+            s.name: {"median_ms": s.median_ms, "bytes": s.sizes.get("plain")} for s in scenarios
+        },
+    )
+    return result
