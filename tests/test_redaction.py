@@ -51,7 +51,25 @@ def envelope(details: str = "") -> str:
 
 # (paste, the secret in it). Every one must come back without the secret, masked once more
 # changing nothing, and diagnosed with a secret_redacted finding.
+DIGEST_RESPONSE = "6629fae49393a05397450978507c4ef1"
+DIGEST = (
+    'Digest username="ada", realm="linq", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
+    f'uri="/v3/chats", response="{DIGEST_RESPONSE}", cnonce="0a4f113b"'
+)
+AWS_SIGNATURE = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+AWS = (
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
+    f"SignedHeaders=content-type;host;x-amz-date, Signature={AWS_SIGNATURE}"
+)
+
 MASKED = [
+    # -- a scheme with parameters: every parameter after the scheme ------------------------------
+    (f"Authorization: {DIGEST}\nContent-Type: application/json", DIGEST_RESPONSE),
+    (f"Authorization: {DIGEST}", "dcd98b7102dd2f0e8b11d0f600bfb0c093"),
+    (json.dumps({"headers": {"Authorization": DIGEST}}), DIGEST_RESPONSE),
+    (f"curl -H 'Authorization: {DIGEST}' https://api.linqapp.com/x", DIGEST_RESPONSE),
+    (f"Authorization: {AWS}\r\nHost: api.linqapp.com", AWS_SIGNATURE),
+    (f"Proxy-Authorization: {DIGEST}", "0a4f113b"),
     # -- by shape, with no label beside them ----------------------------------------------------
     (f"my key is {STRIPE_LIVE}", STRIPE_LIVE),
     (f"tried {STRIPE_TEST} in sandbox", STRIPE_TEST),

@@ -103,7 +103,13 @@ def _secret_at(text: str, start: int, end: int, mask: str = MASK) -> _Span | Non
 
 def _labelled_value(text: str, match: re.Match[str]) -> _Span | None:
     if match["auth"] is not None:
-        return _secret_at(text, *match.span("auth_token"))
+        start, end = match.span("auth_token")
+        if _PARAMETERS.match(text, end):
+            # Digest, AWS4-HMAC-SHA256, HMAC: the credentials are a list of parameters, each as
+            # secret as the first (nonce, response, Signature): everything up to the header's end.
+            end = _header_end(text, match.start(), start)
+            return _Span(start, end, MASK) if not _only_masks(text[start:end]) else None
+        return _secret_at(text, start, end)
     if match["bearer"] is not None:
         if not shapes.starts_token(text, match.start()):
             return None
@@ -124,6 +130,33 @@ def _labelled_value(text: str, match: re.Match[str]) -> _Span | None:
     ):
         return _secret_at(text, start, end, _QUOTED_MASK)  # `"pin": 1234` stays valid JSON
     return _secret_at(text, start, end)
+
+
+# After the first token of a credential: `="…"`, or `, name=`: a list of parameters follows.
+_PARAMETERS = re.compile(r'\\?"|[ \t]*,[ \t]*[A-Za-z][\w-]*=')
+
+
+def _header_end(text: str, name_start: int, value_start: int) -> int:
+    """Where the header that starts at `name_start` ends: its line's end, or the closing quote
+    of the string it stands in (a JSON value, a shell argument)."""
+    line_end = len(text)
+    for stop in ("\n", "\r"):
+        found = text.find(stop, value_start)
+        if found != -1:
+            line_end = min(line_end, found)
+    before_name = text[name_start - 1] if name_start else ""
+    opening = {text[value_start - 1], before_name} & {"'", '"'}
+    ends = [_closing(text, mark, value_start, line_end) for mark in opening]
+    return min(ends, default=line_end)
+
+
+def _closing(text: str, mark: str, start: int, end: int) -> int:
+    """The first `mark` in text[start:end] that no backslash escapes, else `end`."""
+    while (found := text.find(mark, start, end)) != -1:
+        if text[found - 1] != "\\":
+            return found
+        start = found + 1
+    return end
 
 
 def _is_json_number(value: str) -> bool:
