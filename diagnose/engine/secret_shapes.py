@@ -163,6 +163,10 @@ def is_secret_value(value: str) -> bool:
     word = value.strip().strip("\"'").rstrip(".,:")
     if word.isalnum():  # the common case: no placeholder is letters and digits alone
         return word.casefold() not in _NOT_SECRET_WORDS and not _PLAIN_PLACEHOLDER.fullmatch(word)
-    if not any(c.isalnum() for c in word) or word.casefold() in _NOT_SECRET_WORDS:
+    if not any(c.isalnum() for c in word):
+        # Punctuation alone is a password too ("!@#$%^"), unless it is a stand-in: one
+        # character repeated ("********", "!!!!"), or too short to be anything ("-", "…").
+        return len(word) >= 4 and len(set(word)) >= 2 and _PLACEHOLDER.fullmatch(word) is None
+    if word.casefold() in _NOT_SECRET_WORDS:
         return False
     return _PLACEHOLDER.fullmatch(word) is None
