@@ -372,3 +372,67 @@ def test_the_app_snippet_leaves_other_failures_alone(language, tmp_path):
     done, _ = app_run(language, tmp_path, fake, stdin=failed_event(4001, trace), args=("failed",))
     assert done.returncode == 0, done.stderr
     assert fake.requests == []
+
+
+# --- card-update: 2015 ---------------------------------------------------------------------------
+
+MESSAGE_ID = "9d7b1c2e-0000-4000-8000-0000000000d1"
+UPDATE_CALL = ("POST", f"/v3/messages/{MESSAGE_ID}/update")
+CARD_UPDATE = {"note": "built by the developer, passed through unchanged"}
+
+
+def card_run(language: str, tmp_path, fake: FakeLinq, *args: str, stdin: str = ""):
+    (tmp_path / "card-update.json").write_text(json.dumps(CARD_UPDATE))
+    return run(language, snippet(2015, language), tmp_path, fake, stdin=stdin, args=args)
+
+
+def held(tmp_path) -> dict:
+    path = tmp_path / "held-updates.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_card_update_snippet_updates_a_delivered_card(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2015), failures=0)
+    done, _ = card_run(language, tmp_path, fake, MESSAGE_ID)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [UPDATE_CALL]
+    assert body(fake, 0) == CARD_UPDATE
+    assert held(tmp_path) == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_card_update_snippet_holds_a_2015_until_the_card_is_delivered(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2015), failures=1)
+    done, sleeps = card_run(language, tmp_path, fake, MESSAGE_ID)
+    assert done.returncode == 0, done.stderr
+    assert calls(fake) == [UPDATE_CALL] and sleeps == []  # not repeated at once, no timer
+    assert held(tmp_path) == {MESSAGE_ID: CARD_UPDATE}
+
+    # An event about another message sends nothing.
+    other = FakeLinq(envelope(2015), failures=0)
+    event = json.dumps({"data": {"id": "0c0c0c0c-0000-4000-8000-000000000000"}})
+    done, _ = card_run(language, tmp_path, other, "delivered", stdin=event)
+    assert done.returncode == 0, done.stderr
+    assert other.requests == [] and held(tmp_path) == {MESSAGE_ID: CARD_UPDATE}
+
+    # The card's message.delivered event: the held update is sent, once.
+    delivered = FakeLinq(envelope(2015), failures=0)
+    event = json.dumps({"event_id": "evt-9", "data": {"message": {"id": MESSAGE_ID}}})
+    done, _ = card_run(language, tmp_path, delivered, "delivered", stdin=event)
+    assert done.returncode == 0, done.stderr
+    assert calls(delivered) == [UPDATE_CALL] and body(delivered, 0) == CARD_UPDATE
+    assert held(tmp_path) == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_card_update_snippet_reports_a_refusal_that_waiting_cannot_fix(language, tmp_path):
+    runnable(language)
+    fake = FakeLinq(envelope(2002), failures=1)
+    done, _ = card_run(language, tmp_path, fake, MESSAGE_ID)
+    assert done.returncode != 0
+    assert calls(fake) == [UPDATE_CALL]
+    assert "refused: 2002" in done.stderr and envelope(2002)["trace_id"] in done.stderr
+    assert held(tmp_path) == {}
