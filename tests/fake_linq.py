@@ -11,6 +11,7 @@ that against this shape.
 """
 
 import json
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +44,8 @@ class FakeLinq:
     )
     chats: list[str] = field(default_factory=list)  # chat ids GET /v3/chats lists
     subscriptions: list[dict] = field(default_factory=list)  # GET /v3/webhook-subscriptions
+    # A file host for media URLs (no token asked): path -> (HTTP status, Content-Type, bytes).
+    media: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
     failed: int = 0
     base_url: str = ""  # set by serve()
@@ -92,7 +95,9 @@ class FakeLinq:
         return 200, trace, {"ok": True, "method": method, "path": path}
 
 
-def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
+def serve(fake: FakeLinq, tls: tuple[str, str] | None = None) -> tuple[ThreadingHTTPServer, str]:
+    """Start the fake on a free port, over HTTPS with `tls` = (certificate file, key file)."""
+
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -105,6 +110,14 @@ def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
             fake.requests.append(
                 Seen(self.command, self.path, body, dict(self.headers.items()), raw)
             )
+            if self.path in fake.media:
+                status, content_type, data = fake.media[self.path]
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if self.path.startswith("/upload/"):
                 status, headers, payload = fake.answer(self.command, self.path, body)
             elif self.headers.get("Authorization") != "Bearer test-key":
@@ -126,6 +139,12 @@ def serve(fake: FakeLinq) -> tuple[ThreadingHTTPServer, str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    fake.base_url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return server, fake.base_url

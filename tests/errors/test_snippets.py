@@ -73,15 +73,17 @@ def run(
     stdin: str = "",
     env_extra: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
+    tls: tuple[str, str] | None = None,
 ):
-    server, url = serve(fake)
+    """Run a snippet against the fake; "{base_url}" in an env_extra value becomes its address."""
+    server, url = serve(fake, tls)
     log = tmp_path / f"sleeps-{language}.json"
     env = {
         **os.environ,
         "LINQ_API_V3_BASE_URL": url,
         "LINQ_API_V3_API_KEY": "test-key",
         "SLEEP_LOG": str(log),
-        **(env_extra or {}),
+        **{name: value.replace("{base_url}", url) for name, value in (env_extra or {}).items()},
     }
     try:
         if language == "python":
