@@ -21,6 +21,7 @@ from diagnose.engine import (
     MAX_INPUT_BYTES,
     MAX_TRACE_IDS,
 )
+from diagnose.engine.words import MAX_CODES
 from errors.catalogue import VERDICTS, Catalogue
 from errors.loading import get_catalogue
 from errors.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -47,6 +48,7 @@ def code_values(catalogue: Catalogue) -> dict[str, Any]:
         "max_page_size": MAX_PAGE_SIZE,
         "default_page_size": DEFAULT_PAGE_SIZE,
         "max_trace_ids": MAX_TRACE_IDS,
+        "max_related_codes": MAX_CODES,
     }
 
 

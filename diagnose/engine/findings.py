@@ -127,6 +127,20 @@ FINDINGS: dict[str, tuple[str, str]] = {
         "warning",
         "`doc_url` names a different code than `code`. Trust the code.",
     ),
+    # Beyond SPEC §5's list (diagnose.engine.outside): answers that are not Linq's, and calls
+    # that got no answer at all.
+    "gateway_response": (
+        "warning",
+        "This answer came from a gateway or proxy between you and the Linq API, not from the "
+        "API itself: it has no Linq code. Treat it as a transient failure: retry with backoff "
+        "and the same idempotency key.",
+    ),
+    "transport_error": (
+        "warning",
+        "No answer came back at all (a timeout or a dropped connection), so there is no Linq "
+        "code to explain. Treat it as a transient failure: retry with backoff and the same "
+        "idempotency key.",
+    ),
 }
 # Findings about the paste as a whole; the others belong to one diagnosis.
 INPUT_FINDINGS = frozenset(
@@ -138,6 +152,8 @@ INPUT_FINDINGS = frozenset(
         "secret_redacted",
         "legacy_v2_format",
         "not_an_error",
+        "gateway_response",
+        "transport_error",
     }
 )
 

@@ -25,7 +25,9 @@ from diagnose.engine.bare import read_bare
 from diagnose.engine.findings import finding, oversized_report
 from diagnose.engine.grouping import Grouped, group_items
 from diagnose.engine.jsonscan import WHITESPACE, JsonFound, clean_text, find_json_values
+from diagnose.engine.legacy import correspondence, legacy_diagnoses
 from diagnose.engine.limits import MAX_DEPTH, MAX_GROUPS, MAX_INPUT_BYTES
+from diagnose.engine.outside import read_outside
 from diagnose.engine.paste import Paste
 from diagnose.engine.redaction import redact_with_positions
 from diagnose.engine.request import check_request
@@ -55,7 +57,8 @@ from diagnose.engine.shapes import (
 from diagnose.engine.sharing import code_url, support_url
 from diagnose.engine.timing import retry_timing
 from diagnose.engine.values import MISSING, is_int, observable, parse_http_date
-from errors.catalogue import Catalogue
+from diagnose.engine.words import codes_for_words, reads_as_prose
+from errors.catalogue import Catalogue, ErrorCode
 from errors.loading import get_catalogue
 
 type Reading = tuple[str, list[Finding], Grouped]  # input kind, findings, diagnoses
@@ -78,6 +81,9 @@ def diagnose(
         return Report("unrecognized", (finding("empty_input"),), (), redacted, 400)
     kind, more_findings, grouped = read(Paste(text, redacted, replacements, catalogue, now))
     diagnoses = list(grouped.shown)
+    related: tuple[ErrorCode, ...] | None = None
+    if not diagnoses and any(f.id == "not_json" and f.level == "info" for f in more_findings):
+        related = codes_for_words(redacted, catalogue)  # only words: their codes, a next step
     request = check_request(redacted)
     if request is not None:
         kind, more_findings, diagnoses = with_request(request, (kind, more_findings, diagnoses))
@@ -91,6 +97,7 @@ def diagnose(
         request,
         error_count=grouped.errors,
         distinct_count=grouped.distinct,
+        related=related,
     )
 
 
@@ -116,6 +123,11 @@ def _secrets_masked(count: int) -> Finding:
 
 
 def read(paste: Paste) -> Reading:
+    # A gateway's page, an empty 5xx or a call that got no answer: no Linq error to read in them.
+    outside = read_outside(paste)
+    if outside is not None:
+        kind, findings, diagnoses = outside
+        return kind, findings, Grouped.every(diagnoses)
     responses = http_responses(paste.text)
     if responses:
         return read_http(paste, responses)
@@ -128,7 +140,8 @@ def read(paste: Paste) -> Reading:
         signals.take(_json_string(paste.text))
     if found.values or signals.items or signals.legacy:
         kind = kind_of(signals, "unrecognized")
-        return kind, findings + signal_findings(signals), diagnose_items(paste, signals)
+        grouped = with_legacy(diagnose_items(paste, signals), signals, paste.catalogue)
+        return kind, findings + signal_findings(signals, paste.catalogue), grouped
     bare = read_bare(paste.text, paste.catalogue)
     if bare is not None:
         kind, diagnoses = bare
@@ -143,7 +156,7 @@ def read(paste: Paste) -> Reading:
         findings += not_json(paste, found, recovered=True)
         return kind, findings, diagnose_items(paste, signals)
     if found.too_deep_at is None:
-        findings += not_json(paste, found)
+        findings += not_json(paste, found, prose=reads_as_prose(paste.text))
     return "unrecognized", findings, Grouped.every([])
 
 
@@ -190,8 +203,9 @@ def read_http(paste: Paste, responses: list[PastedResponse]) -> Reading:
     if signals.json_values == 0 and problem is not None:
         recovered = any(item.source == "loose" for item in signals.items)
         findings += not_json(paste, problem, recovered=recovered)
-    findings += signal_findings(signals)
-    return kind_of(signals, "http_response"), findings, diagnose_items(paste, signals)
+    findings += signal_findings(signals, paste.catalogue)
+    grouped = with_legacy(diagnose_items(paste, signals), signals, paste.catalogue)
+    return kind_of(signals, "http_response"), findings, grouped
 
 
 def _body_problem(paste: Paste, response: PastedResponse) -> tuple[int, str]:
@@ -241,7 +255,9 @@ def depth_findings(paste: Paste, found: JsonFound) -> list[Finding]:
     ]
 
 
-def not_json(paste: Paste, found: JsonFound, *, recovered: bool = False) -> list[Finding]:
+def not_json(
+    paste: Paste, found: JsonFound, *, recovered: bool = False, prose: bool = False
+) -> list[Finding]:
     if found.problem is not None:
         offset, problem = found.problem
     else:
@@ -249,6 +265,20 @@ def not_json(paste: Paste, found: JsonFound, *, recovered: bool = False) -> list
         offset = start.end() if start else 0
         problem = "there is no '{' or '[' where a JSON body would start"
     line, column = paste.position(offset)
+    if prose:
+        # A description of the problem in words: nothing is wrong with it, it is just not JSON.
+        return [
+            finding(
+                "not_json",
+                "This reads as a description of the problem, not as an error response, so "
+                "there is no JSON to read. The codes that match its words are below; for a "
+                "diagnosis paste the response body, `curl -i` output, a code such as 2004 or a "
+                "trace id.",
+                level="info",
+                line=line,
+                column=column,
+            )
+        ]
     then = (
         "The fields below were read from the text as it is; check them against the original."
         if recovered
@@ -266,18 +296,20 @@ def not_json(paste: Paste, found: JsonFound, *, recovered: bool = False) -> list
     ]
 
 
-def signal_findings(signals: Signals) -> list[Finding]:
+def signal_findings(signals: Signals, catalogue: Catalogue) -> list[Finding]:
     findings = []
     if signals.legacy:
         shown = "; ".join(legacy_summary(e) for e in signals.legacy[:5])
+        mapped = correspondence(signals.legacy, catalogue)
         findings.append(
             finding(
                 "legacy_v2_format",
                 "This is the legacy V2 API's error shape (an `errors` array with string "
-                f"codes); its codes are not this catalogue's. V2 said: {shown}. Move the call "
-                "to the v3 API (https://api.linqapp.com/api/partner/v3, `Authorization: "
-                "Bearer` instead of `X-LINQ-INTEGRATION-TOKEN`); a v3 error names a numeric "
-                "code that is explained here.",
+                f"codes), which v3 does not use. V2 said: {shown}. "
+                + (f"{mapped} " if mapped else "Its codes are not this catalogue's. ")
+                + "Move the call to the v3 API (https://api.linqapp.com/api/partner/v3, "
+                "`Authorization: Bearer` instead of `X-LINQ-INTEGRATION-TOKEN`); a v3 error "
+                "names a numeric code that is explained here.",
             )
         )
     if not signals.items and not signals.legacy:
@@ -294,6 +326,15 @@ def signal_findings(signals: Signals) -> list[Finding]:
 
 
 # One diagnosis per error -------------------------------------------------------------------------
+
+
+def with_legacy(grouped: Grouped, signals: Signals, catalogue: Catalogue) -> Grouped:
+    """The diagnoses, then those of the legacy V2 errors that correspond to a v3 code."""
+    legacy = legacy_diagnoses(signals.legacy, catalogue)
+    if not legacy:
+        return grouped
+    shown = (*grouped.shown, *legacy[: max(0, MAX_GROUPS - len(grouped.shown))])
+    return Grouped(shown, grouped.errors + len(legacy), grouped.distinct + len(legacy))
 
 
 def diagnose_items(paste: Paste, signals: Signals) -> Grouped:

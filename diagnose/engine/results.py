@@ -208,6 +208,9 @@ class Report:
     request: "RequestCheck | None" = None  # the request the paste holds, checked
     error_count: int = 0  # errors found in the paste, each copy counted
     distinct_count: int = 0  # distinct diagnoses among them; `diagnoses` holds the first ones
+    # A paste that is only words ("messages just dont go out"): the catalogue codes its words
+    # match, best first (perhaps none); None for any other paste.
+    related: tuple[ErrorCode, ...] | None = None
 
     @property
     def truncated(self) -> bool:
@@ -221,8 +224,9 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         """The JSON of SPEC §5, with the totals of a bounded answer: `count` distinct
         diagnoses in all (`diagnoses` holds at most MAX_GROUPS of them, in the order first
-        seen; `truncated` says some are left out) and `error_count` errors in the paste; and
-        `request` when the paste holds the request that was sent."""
+        seen; `truncated` says some are left out) and `error_count` errors in the paste;
+        `request` when the paste holds the request that was sent; `related_codes` when it is
+        only words, with the codes they match."""
         data: dict[str, Any] = {
             "input_kind": self.input_kind,
             "findings": [f.as_dict() for f in self.findings],
@@ -233,6 +237,10 @@ class Report:
         }
         if self.request is not None:
             data["request"] = self.request.as_dict()
+        if self.related is not None:
+            data["related_codes"] = [
+                {"code": e.code, "message": e.message, "url": e.url} for e in self.related
+            ]
         return data
 
     def groups(self) -> list[CodeGroup]:
@@ -258,5 +266,8 @@ class Report:
 
     @property
     def diagnosed(self) -> bool:
-        """Something useful came out: a diagnosis, or a clear statement about the paste."""
-        return self.status_code == 200 and self.input_kind != "unrecognized"
+        """Something useful came out: a diagnosis (a call that got no answer has one, though
+        it is of no recognised kind), or a clear statement about the paste."""
+        return self.status_code == 200 and (
+            self.input_kind != "unrecognized" or bool(self.diagnoses)
+        )

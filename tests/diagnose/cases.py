@@ -385,8 +385,24 @@ X-Trace-ID: {T1}
         "<html><body><h1>502 Bad Gateway</h1></body></html>",
         "http_response",
         [None],
-        {"not_json", "code_missing"},
+        {"gateway_response"},  # a gateway's page: transient, not "paste the body too"
+        verdicts=["yes"],
+        schedule=[1, 2, 4, 8, 16, 30],
         trace_ids=[T3],
+    ),
+    "an empty 503": Case(
+        "HTTP/1.1 503 Service Unavailable\nContent-Length: 0\n\n",
+        "http_response",
+        [None],
+        {"gateway_response"},
+        verdicts=["yes"],
+    ),
+    "curl timed out": Case(
+        "curl: (28) Operation timed out after 30001 milliseconds with 0 bytes received",
+        "unrecognized",
+        [None],
+        {"transport_error"},
+        verdicts=["yes"],
     ),
     "a success response": Case(
         'HTTP/1.1 200 OK\nContent-Type: application/json\n\n{"success": true, "data": {}}',
@@ -518,6 +534,20 @@ X-Trace-ID: {T1}
         '{"errors":[{"status":404,"code":"not_found","title":"Not Found",'
         '"detail":"Chat not found"}]}',
         "legacy_v2",
+        [2001],  # "Chat not found" is 2001's documented message
+        {"legacy_v2_format"},
+    ),
+    "legacy V2 invalid phone number": Case(
+        '{"errors":[{"status":400,"code":"invalid_phone_number","title":"Invalid phone number",'
+        '"detail":"Phone number must be in E.164 format"}]}',
+        "legacy_v2",
+        [1002],
+        {"legacy_v2_format"},
+        verdicts=["no"],
+    ),
+    "legacy V2 without a v3 message": Case(
+        '{"errors":[{"status":418,"code":"teapot","title":"I am a teapot"}]}',
+        "legacy_v2",
         [],
         {"legacy_v2_format"},
     ),
@@ -526,7 +556,7 @@ X-Trace-ID: {T1}
         "HTTP/1.1 401 Unauthorized\n\n"
         '{"errors":[{"status":401,"code":"unauthorized","title":"Unauthorized"}]}',
         "legacy_v2",
-        [],
+        [2004],  # "Unauthorized"
         {"legacy_v2_format", "secret_redacted"},
     ),
     # --- Bare inputs ------------------------------------------------------------------------------
@@ -601,6 +631,9 @@ X-Trace-ID: {T1}
         {"not_json"},
     ),
     "prose": Case("my messages are not arriving, help", "unrecognized", [], {"not_json"}),
+    "words about messages that do not go out": Case(
+        "messages just dont go out", "unrecognized", [], {"not_json"}
+    ),
     "JSON without an error": Case(
         '{"chat_id": "c1", "items": [1, 2]}', "unrecognized", [], {"not_an_error"}
     ),
@@ -646,7 +679,10 @@ def assert_well_formed(report: Report) -> None:
     bounded = {"count", "error_count", "truncated"}
     assert set(data) == {"input_kind", "findings", "diagnoses"} | bounded | (
         {"request"} if report.request is not None else set()
-    )
+    ) | ({"related_codes"} if report.related is not None else set())
+    for related in data.get("related_codes", []):
+        assert set(related) == {"code", "message", "url"}
+        assert related["url"] == f"/errors/{related['code']}/"
     if report.request is not None:
         assert set(data["request"]) == {
             "source", "method", "path", "endpoint", "endpoint_guessed", "would_cause", "findings",
