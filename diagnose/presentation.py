@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from diagnose.engine import CodeGroup, Diagnosis, Finding, Report
+from errors.catalogue import ErrorCode
 
 # How each input kind is named to people ("You pasted …").
 KIND_LABELS = {
@@ -28,8 +29,30 @@ KIND_LABELS = {
     "unrecognized": "nothing that could be diagnosed",
 }
 
+# Where only Linq can act, "Contact support" is the first thing offered; everywhere else the
+# fix is, and support comes second. Server errors 3001-3006 (3007 waits for the recipient), a
+# delivery that failed on Linq's side (4001), a line that cannot send (4002); and a bare trace
+# id, which only support can look up.
+SUPPORT_FIRST_CODES = frozenset({3001, 3002, 3003, 3004, 3005, 3006, 4001, 4002})
+# Every code's guidance has this section (errors/content/README.md), so its anchor exists.
+FIX_ANCHOR = "#how-to-fix-it"
+# The title of a diagnosis without a code, by what held it. A trace id alone is titled by what
+# to do with it: the fact below already says "Trace id".
+TITLES_WITHOUT_CODE = {
+    "trace_id": "A call only support can look up",
+    "gateway": "Answered by a gateway, not by Linq",
+    "empty_body": "An empty answer from a gateway",
+    "timeout": "No answer: the call timed out",
+    "connection": "No answer: the connection failed",
+    "dns": "No answer: the host name did not resolve",
+    "tls": "No answer: the secure connection failed",
+}
+# Failures outside the API whose fix is to retry safely.
+TRANSIENT_SOURCES = frozenset({"gateway", "empty_body", "timeout", "connection"})
+
 # Facts in the order they are shown; `key` lets a template render one richly (a badge, a link).
-DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, SEEN, TRACE_ID, CHANGE = (
+LEGACY, DOCUMENTED, CATEGORY, HTTP_STATUS, MESSAGE, RETRY, SEEN, TRACE_ID, CHANGE = (
+    "legacy",
     "documented",
     "category",
     "http_status",
@@ -61,6 +84,7 @@ class Fact:
 class Link:
     label: str
     url: str
+    nofollow: bool = False  # a link search engines should not follow (a shared diagnosis)
 
 
 @dataclass(frozen=True)
@@ -73,15 +97,27 @@ class DiagnosisView:
     retry_note: str | None  # what the clock time is counted from
     retry_advice: str | None  # the code's own advice, when the timing sentence does not say it
     findings_by_level: list[tuple[str, list[Finding]]]
-    read: Link | None
-    support: Link
+    read: Link | None  # the code's page (the title links there)
+    support: Link  # a plain link (GET): code, status, trace id, endpoint; never the paste
     share: Link | None  # None for a diagnosis that is itself a shared one
     trace_ids: tuple[str, ...] = ()  # of this diagnosis and its copies, as listed
     more_trace_ids: int = 0  # distinct trace ids past those listed
+    fix: Link | None = None  # the code's steps ("How to fix 2004"), or how to retry safely
+    support_first: bool = False  # only Linq can act: support is the primary action
 
     def fact_text(self, key: str) -> str | None:
         """The text of the fact `key`, or None when it is not shown."""
         return next((f.text for f in self.facts if f.key == key), None)
+
+    @property
+    def actions(self) -> tuple[Link, ...]:
+        """The links under the diagnosis, the primary one first: the fix, then support;
+        support first only where only Linq can act (or there is no fix to offer)."""
+        if self.fix is None or self.support_first:
+            first = (self.support, self.fix)
+        else:
+            first = (self.fix, self.support)
+        return tuple(link for link in (*first, self.share) if link is not None)
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,25 @@ class ReportView:
     groups: list[CodeGroup]  # the summary by code; empty unless several codes were diagnosed
     diagnoses: tuple[DiagnosisView, ...]
     more_note: str | None  # how many distinct diagnoses are counted but not shown
+    # A paste that is only words: the codes they match ("Codes that match your words"), the
+    # catalogue search for them and a support link; None for any other paste.
+    related: tuple[ErrorCode, ...] | None = None
+    search: Link | None = None
+    support: Link | None = None
+
+    @property
+    def feedback_page(self) -> str:
+        """The key "Was this helpful?" answers on this diagnosis are stored under
+        (feedback/pages.py): its first documented code, else what kind of paste it was.
+        Never anything of the paste itself."""
+        first = self.report.diagnoses[0] if self.report.diagnoses else None
+        if first is not None and first.known:
+            return f"diagnosis:{first.code}"
+        if self.related is not None:
+            return "diagnosis:words"
+        if first is not None and first.source in TITLES_WITHOUT_CODE and first.code is None:
+            return "diagnosis:trace-id" if first.source == "trace_id" else "diagnosis:no-answer"
+        return "diagnosis"
 
 
 def _count_note(report: Report) -> str:
@@ -133,6 +188,15 @@ def present_report(report: Report) -> ReportView:
         )
     else:
         advice = None
+    endpoint = _endpoint(report)
+    search = support = None
+    if report.related is not None:
+        words = " ".join(report.redacted_text.split())[:MAX_SEARCH_WORDS]
+        search = Link(
+            "Search these words",
+            f"{reverse('errors:catalogue')}?{urlencode({'q': words})}",
+        )
+        support = Link("Contact support", _support_link(reverse("support:new"), endpoint))
     return ReportView(
         report=report,
         kind_label=KIND_LABELS.get(report.input_kind, ""),
@@ -141,20 +205,53 @@ def present_report(report: Report) -> ReportView:
         findings=tuple(f for _, group in report.findings_by_level() for f in group),
         advice=advice,
         groups=report.groups() if count > 1 and not several_meanings else [],
-        diagnoses=tuple(present_diagnosis(d) for d in report.diagnoses),
+        diagnoses=tuple(present_diagnosis(d, endpoint=endpoint) for d in report.diagnoses),
         more_note=_more_note(report),
+        related=report.related,
+        search=search,
+        support=support,
     )
 
 
-def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> DiagnosisView:
+MAX_SEARCH_WORDS = 200  # characters of the words carried to the catalogue search (its limit)
+
+
+def _endpoint(report: Report) -> str:
+    """`POST /api/partner/v3/chats` when the paste shows the request that was sent, or ""."""
+    check = report.request
+    if check is None or check.endpoint_guessed:
+        return ""
+    method, path = check.request.method, check.request.path
+    return f"{method} {path}" if method and path else ""
+
+
+def _support_link(url: str, endpoint: str) -> str:
+    """The support form's link from a diagnosis: it says where the person came from (for the
+    breadcrumb) and the endpoint when the paste showed it."""
+    params = [("from", "diagnosis")] + ([("endpoint", endpoint)] if endpoint else [])
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def present_diagnosis(
+    diagnosis: Diagnosis, *, shared: bool = False, endpoint: str = ""
+) -> DiagnosisView:
     entry, category, retry = diagnosis.entry, diagnosis.category, diagnosis.retry
     if entry is not None:
         title = entry.message
     elif diagnosis.code is not None:
         title = "Unknown code"
     else:
-        title = "Trace id" if diagnosis.source == "trace_id" else "No error code"
+        title = TITLES_WITHOUT_CODE.get(diagnosis.source, "No error code")
     facts = []
+    if entry is not None and diagnosis.source == "legacy_v2":
+        facts.append(
+            Fact(
+                LEGACY,
+                "Legacy V2",
+                f"This legacy error corresponds to {entry.code}: V2 gave the same message. "
+                "v3 answers it with the numeric code below.",
+            )
+        )
     if entry is not None:
         facts.append(
             Fact(
@@ -215,11 +312,27 @@ def present_diagnosis(diagnosis: Diagnosis, *, shared: bool = False) -> Diagnosi
         ),
         findings_by_level=diagnosis.findings_by_level(),
         read=Link(f"Read about {entry.code}", diagnosis.url) if entry and diagnosis.url else None,
-        support=Link("Contact support", diagnosis.support_url),
-        share=None if shared else Link("Share this diagnosis", share_url),
+        support=Link("Contact support", _support_link(diagnosis.support_url, endpoint)),
+        share=None if shared else Link("Share this diagnosis", share_url, nofollow=True),
         trace_ids=diagnosis.listed_trace_ids,
         more_trace_ids=diagnosis.distinct_trace_ids - len(diagnosis.listed_trace_ids),
+        fix=_fix(diagnosis),
+        support_first=_support_first(diagnosis),
     )
+
+
+def _fix(diagnosis: Diagnosis) -> Link | None:
+    if diagnosis.entry is not None:
+        return Link(f"How to fix {diagnosis.entry.code}", diagnosis.entry.url + FIX_ANCHOR)
+    if diagnosis.source in TRANSIENT_SOURCES:
+        return Link("How to retry safely", reverse("errors:guide", args=["retries"]))
+    return None
+
+
+def _support_first(diagnosis: Diagnosis) -> bool:
+    if diagnosis.code is None:
+        return diagnosis.source == "trace_id"
+    return diagnosis.code in SUPPORT_FIRST_CODES
 
 
 def finding_details(finding: Finding) -> tuple[Fact, ...]:

@@ -3,7 +3,10 @@
     code:1007        the reference page of code 1007
     guide:retries    a guide
     diagnosis:1007   a diagnosis whose (first) error was 1007
-    diagnosis        a diagnosis that named no code
+    diagnosis:words  a diagnosis of a description in words (the codes its words match)
+    diagnosis:no-answer  a gateway's page, an empty 5xx or a call that got no answer
+    diagnosis:trace-id   a trace id alone
+    diagnosis        any other diagnosis that named no code
 
 Only keys that name something that exists are accepted, so the report cannot fill with made-up
 pages.
@@ -17,6 +20,14 @@ from django.urls import reverse
 from errors.loading import get_catalogue
 
 KEY = re.compile(r"(?P<kind>code|guide|diagnosis)(?::(?P<name>[a-z0-9-]{1,40}))?")
+
+
+# Diagnoses that name no code, by what was pasted.
+DIAGNOSES_WITHOUT_CODE = {
+    "words": "Diagnosis of a description in words",
+    "no-answer": "Diagnosis of a gateway page or a call with no answer",
+    "trace-id": "Diagnosis of a trace id alone",
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,8 @@ def resolve(key: str) -> RatedPage | None:
         return RatedPage(key, f"{entry.code} {entry.message}", entry.url) if entry else None
     if name is None:
         return RatedPage(key, "Diagnosis (no code)", reverse("diagnose:page"))
+    if name in DIAGNOSES_WITHOUT_CODE:
+        return RatedPage(key, DIAGNOSES_WITHOUT_CODE[name], reverse("diagnose:page"))
     if entry is None:
         return None
     return RatedPage(key, f"Diagnosis of {entry.code} {entry.message}", reverse("diagnose:page"))

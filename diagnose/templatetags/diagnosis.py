@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from diagnose import labels
 from diagnose.engine import Finding
 from diagnose.presentation import Fact, finding_details, segments
 
@@ -29,3 +30,9 @@ def code_segments(text: str) -> SafeString:
 def details(finding: Finding) -> tuple[Fact, ...]:
     """`{% for fact in finding|details %}`: the field-level facts of a request finding."""
     return finding_details(finding)
+
+
+@register.filter
+def finding_label(finding_id: str) -> str:
+    """`code_not_integer` → "Code is not a number": ids are for tools, words for people."""
+    return labels.finding_label(str(finding_id))

@@ -97,7 +97,8 @@
     var store = storage();
     if (!box || !store) return;
     var source = document.getElementById(box.getAttribute("data-attach-paste-source"));
-    if (box.checked && source) store.setItem(PASTE_KEY, source.value);
+    var paste = source && (source.value !== undefined ? source.value : source.textContent);
+    if (box.checked && paste) store.setItem(PASTE_KEY, paste);
     else store.removeItem(PASTE_KEY);
   });
   function offerAttachedPaste() {
@@ -115,9 +116,27 @@
     envelope.form.addEventListener("submit", function () { store.removeItem(PASTE_KEY); });
   }
 
+  // A diagnosis's offer to attach the paste needs this script: without it the offer stays hidden
+  // (the support link still carries code, status, trace id and endpoint). A new diagnosis starts
+  // with nothing attached.
+  function showAttachOffers() {
+    var offers = document.querySelectorAll("[data-attach-paste-offer]");
+    var store = storage();
+    if (!offers.length || !store) return;
+    store.removeItem(PASTE_KEY);
+    offers.forEach(function (offer) {
+      offer.hidden = false;
+      offer.querySelectorAll("[data-attach-paste-source]").forEach(function (box) { box.checked = false; });
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.querySelector && event.target.querySelector("[data-attach-paste-offer]")) showAttachOffers();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     initCopyButtons(document);
     offerAttachedPaste();
+    showAttachOffers();
   });
 
   // Snippet tabs work as plain radio buttons; the script only remembers the language chosen.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from diagnose.engine import MAX_INPUT_BYTES, diagnose
+from diagnose.labels import finding_label
 from tests.diagnose.cases import CASES, T1, TOKEN, envelope
 
 
@@ -67,14 +68,17 @@ def test_findings_and_batch_summary():
     assert "Summary by code" in output
     assert "2004 x2  Unauthorized" in output
     finding_output = run(stdin=envelope())
-    assert "warning retry_after_missing" in finding_output
+    assert "warning No wait given" in finding_output
+    assert "warning retry_after_missing" not in finding_output  # ids are for --json
     assert "1, 2, 4, 8, 16, 30 s" in finding_output
 
 
 def test_base_url_prefixes_the_links():
     output = run("--base-url", "https://docs.example/", stdin="2004")
-    assert "Read about 2004       https://docs.example/errors/2004/" in output
+    assert "How to fix 2004       https://docs.example/errors/2004/#how-to-fix-it" in output
     assert "Contact support       https://docs.example/support/new/?code=2004" in output
+    # The fix first: 2004 is the developer's to fix.
+    assert output.index("How to fix 2004") < output.index("Contact support")
 
 
 def test_json_is_the_api_answer(paste_file):
@@ -98,9 +102,9 @@ def test_every_case(case):
         assert json.loads(output) == expected.as_dict()
         text = run_failing(stdin=case.paste)[1]
     for finding in expected.findings:
-        assert finding.id in text
+        assert finding_label(finding.id) in text
     for diagnosis in expected.diagnoses:
-        assert all(finding.id in text for finding in diagnosis.findings)
+        assert all(finding_label(finding.id) in text for finding in diagnosis.findings)
         if diagnosis.code is not None:
             assert str(diagnosis.code) in text
 
@@ -137,7 +141,7 @@ def test_a_bearer_token_appears_in_no_output(caplog):
     text = run(stdin=paste)
     data = run("--json", stdin=paste)
     assert TOKEN not in text and TOKEN not in data
-    assert "secret_redacted" in text
+    assert "Secret masked" in text
     assert TOKEN not in caplog.text
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from diagnose.engine import INPUT_KINDS, diagnose, shared_diagnosis
+from diagnose.labels import finding_label
 from diagnose.presentation import (
     CHANGE,
     DOCUMENTED,
@@ -75,7 +76,9 @@ def test_a_message_seen_only_when_it_differs():
 def test_a_trace_id_alone_has_no_retry_fact():
     card = present_report(diagnose(T1, now=NOW)).diagnoses[0]
     assert [f.key for f in card.facts] == [TRACE_ID]
-    assert (card.title_code, card.title_text) == (None, "Trace id")
+    # The fact is labelled "Trace id"; a title saying it again was read out twice.
+    assert (card.title_code, card.title_text) == (None, "A call only support can look up")
+    assert card.support_first and card.actions[0] == card.support  # only support can look it up
 
 
 def test_a_shared_diagnosis_has_no_share_link_and_says_none_plainly():
@@ -129,4 +132,4 @@ def test_page_fragment_and_terminal_show_the_same_facts_in_the_same_order(case):
                 position = found + len(fact.label)
             for _, findings in card.findings_by_level:
                 for finding in findings:
-                    assert finding.id in text, (name, finding.id)
+                    assert finding_label(finding.id) in text, (name, finding.id)

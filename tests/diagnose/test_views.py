@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from html import escape
 from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,6 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from diagnose import views
 from diagnose.engine import FINDINGS, MAX_INPUT_BYTES, diagnose
+from diagnose.labels import finding_label
 from linqdocs.requests import SiteRequest
 from tests.diagnose.cases import CASES, T1, T2, TOKEN, envelope
 
@@ -105,9 +107,18 @@ def test_post_renders_the_whole_page(client):
     )
     assert "Retry after 30 s, at " in html
     assert f'data-copy="{T1}"' in html
-    assert '<form id="support-form" method="post" action="/support/new/" hidden>' in html
-    assert '<input type="hidden" name="from_diagnosis" value="1">' in html
-    assert 'form="support-form">Contact support</button>' in html
+    # The fix first (1007 is the developer's to wait out), support second, both plain links.
+    actions = found(r'<div class="actions">\s*(<a .*?)</div>\s*</article>', html)
+    assert re.findall(r'<a class="([^"]*)" href="([^"]*)"[^>]*>([^<]*)</a>', actions) == [
+        ("button button--primary", "/errors/1007/#how-to-fix-it", "How to fix 1007"),
+        (
+            "button",
+            f"/support/new/?code=1007&amp;trace_id={T1}&amp;status=429&amp;from=diagnosis",
+            "Contact support",
+        ),
+        ("button", share_link(html).replace("&", "&amp;"), "Share this diagnosis"),
+    ]
+    assert 'id="support-form"' not in html and 'action="/support/new/"' not in html
     assert 'data-retry-at="' in html
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
@@ -119,8 +130,10 @@ def test_htmx_post_returns_only_the_result(client):
     response = post_page(client, envelope(retry_after=30), **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<html" not in html and "<textarea" not in html
+    # The result only: not the paste box again (the feedback form's comment box is part of it).
+    assert "<html" not in html and 'name="envelope"' not in html
     assert html.lstrip().startswith('<section id="diagnosis"')
+    assert 'name="page" value="diagnosis:1007"' in html
     assert "1007" in html and T1 in html
     assert "HX-Request" in response["Vary"]
 
@@ -169,8 +182,14 @@ def test_findings_are_grouped_by_level(client):
     html = post_page(client, paste).content.decode()
     card = html[html.index('class="diagnosis-card__findings"') :]
     assert card.index("badge--warning") < card.index("badge--info")
-    for finding_id in ("code_not_integer", "status_mismatch", "trace_id_malformed"):
-        assert f'<code class="finding-id">{finding_id}</code>' in card
+    for finding_id, words in (
+        ("code_not_integer", "Code is not a number"),
+        ("status_mismatch", "Status differs from the code's"),
+        ("trace_id_malformed", "Trace id malformed"),
+    ):
+        assert f'<strong class="finding-label" data-finding="{finding_id}">{escape(words)}:' in card
+    shown = re.sub(r"<[^>]+>", " ", card.split("</article>")[0])  # the text a reader sees
+    assert not {"code_not_integer", "status_mismatch", "trace_id_malformed"} & set(shown.split())
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
@@ -182,21 +201,39 @@ def test_every_case_renders(case, headers):
     assert ("<html" in html) == (not headers)
     report = diagnose(case.paste)
     for finding in report.findings:
-        assert f'<code class="finding-id">{finding.id}</code>' in html
+        assert finding_html(finding.id) in html
     for diagnosis in report.diagnoses:
         if diagnosis.code is not None:
             assert f'<span class="code-title__code">{diagnosis.code}</span>' in html
         for finding in diagnosis.findings:
-            assert f'<code class="finding-id">{finding.id}</code>' in html
+            assert finding_html(finding.id) in html
 
 
-def test_contact_support_carries_the_masked_paste(client):
+def finding_html(finding_id: str) -> str:
+    """A finding as the page shows it: its words, the id only as a data attribute."""
+    label = escape(finding_label(finding_id))
+    return f'<strong class="finding-label" data-finding="{finding_id}">{label}:</strong>'
+
+
+def test_contact_support_is_a_link_and_the_paste_is_offered_masked_to_attach(client):
     html = post_page(client, TOKEN_PASTE).content.decode()
-    form = found(r'<form id="support-form".*?</form>', html, group=0)
-    carried = found(r'name="envelope" value="([^"]*)"', form)
-    assert "[REDACTED]" in carried and TOKEN not in carried
-    assert "x-trace-id: " + T1 in carried
-    assert 'name="csrfmiddlewaretoken"' in form
+    links = re.findall(r'href="(/support/new/\?[^"]*)"', html)
+    assert len(links) == 1  # one card, one link, and no form that posts the paste
+    params = dict(parse_qsl(urlsplit(links[0].replace("&amp;", "&")).query))
+    assert params == {
+        "code": "1007",
+        "trace_id": T1,
+        "status": "429",
+        "from": "diagnosis",
+        "endpoint": "GET /api/partner/v3/chats",  # curl -i without -X or a body: a GET
+    }
+    assert TOKEN not in html.replace("[REDACTED]", "")
+    assert 'method="post" action="/support/new/"' not in html
+    offer = found(r"(<div class=\"attach-paste\" data-attach-paste-offer hidden>.*?</div>)", html)
+    assert 'data-attach-paste-source="masked-paste"' in offer
+    offered = found(r'<pre class="masked-paste" id="masked-paste"[^>]*>(.*?)</pre>', offer)
+    assert "[REDACTED]" in offered and TOKEN not in offered
+    assert "x-trace-id: " + T1 in offered
 
 
 def test_contact_support_prefills_the_support_form(client):
@@ -207,9 +244,9 @@ def test_contact_support_prefills_the_support_form(client):
     assert T1 in html and "1007" in html
 
 
-def test_no_support_form_without_a_paste_to_carry(client):
+def test_nothing_to_attach_without_a_paste(client):
     html = post_page(client, "x" * (MAX_INPUT_BYTES + 1)).content.decode()
-    assert 'id="support-form"' not in html
+    assert 'id="masked-paste"' not in html
 
 
 def test_page_post_needs_the_csrf_token(client):
@@ -238,10 +275,13 @@ def test_share_link_reproduces_the_diagnosis_from_the_url_alone(client):
     assert shared.status_code == 200
     assert '<span class="code-title__code">1007</span> Rate limit exceeded' in shared_html
     assert T1 in shared_html and "Retry after 30 s." in shared_html
-    assert '<code class="finding-id">message_mismatch</code>' in shared_html
+    assert finding_html("message_mismatch") in shared_html
     assert "Alice" not in shared_html
     assert '<meta name="robots" content="noindex">' in shared_html
-    assert f'href="/support/new/?code=1007&amp;trace_id={T1}&amp;status=429"' in shared_html
+    assert (
+        f'href="/support/new/?code=1007&amp;trace_id={T1}&amp;status=429&amp;from=diagnosis"'
+        in shared_html
+    )
 
 
 def test_share_link_never_carries_a_secret(client):

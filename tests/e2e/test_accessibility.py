@@ -103,7 +103,7 @@ def test_no_serious_accessibility_violations_from_diagnosis_to_support(
     assert_no_blocking_violations(axe, page)
 
     with page.expect_navigation():
-        page.locator("#diagnosis").get_by_role("button", name="Contact support").click()
+        page.locator("#diagnosis").get_by_role("link", name="Contact support").click()
     assert_no_blocking_violations(axe, page)
 
     page.locator("form [name=email]").fill("dev@example.com")

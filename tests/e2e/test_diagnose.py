@@ -133,16 +133,24 @@ def test_contact_support_prefills_the_form_and_sending_it_gives_a_reference(
     cache.clear()  # the per-client rate limit of support requests lives in the cache
     page.goto("/diagnose/")
     diagnose(page, ENVELOPE)
+    # The fix comes first for 1007 (wait, then retry); support is offered second, as a link.
+    actions = page.locator("#diagnosis .diagnosis-card .actions a")
+    expect(actions.first).to_have_text("How to fix 1007")
+    expect(actions.nth(1)).to_have_text("Contact support")
+    page.locator("#diagnosis").get_by_label("Attach my paste to a support request").check()
 
     with page.expect_navigation():
-        page.locator("#diagnosis").get_by_role("button", name="Contact support").click()
+        page.locator("#diagnosis").get_by_role("link", name="Contact support").click()
 
-    assert page.url.endswith("/support/new/")
+    assert "/support/new/?code=1007" in page.url and "from=diagnosis" in page.url
+    assert "envelope" not in page.url and "success" not in page.url  # never the paste
     expect(field(page, "trace_id")).to_have_value(TRACE_ID)
     expect(field(page, "error_code")).to_have_value("1007")
     expect(field(page, "http_status")).to_have_value("429")
     expect(field(page, "subject")).not_to_have_value("")
     expect(field(page, "description")).not_to_have_value("")
+    # The attached paste is shown, masked, in the form's own box before anything is sent.
+    expect(page.locator("[data-attach-paste]")).to_be_visible()
     expect(field(page, "envelope")).to_have_value(re.compile(TRACE_ID))
 
     field(page, "email").fill("dev@example.com")

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from diagnose.engine import MAX_INPUT_BYTES, Finding, Report, diagnose_bytes
+from diagnose.labels import finding_label
 from diagnose.presentation import (
     RETRY,
     DiagnosisView,
@@ -98,6 +99,16 @@ class Command(BaseCommand):
                 traces = ", ".join(group.trace_ids) or "no trace id"
                 lines.append(f"  {label:>6} x{group.count}  {message}  ({traces})")
             lines.append("")
+        if view.related is not None:
+            lines.append(style.MIGRATE_HEADING("Codes that match your words"))
+            for entry in view.related:
+                lines.append(f"  {entry.code:>6}  {entry.message}  {base_url}{entry.url}")
+            if not view.related:
+                lines.append("  none: no code of the catalogue matches these words")
+            for link in (view.search, view.support):
+                if link is not None:
+                    lines += self.wrapped(link.label, base_url + link.url)
+            lines.append("")
         for card in view.diagnoses:
             lines += self.diagnosis(card, base_url)
             lines.append("")
@@ -128,9 +139,8 @@ class Command(BaseCommand):
         for _, findings in card.findings_by_level:
             for finding in findings:
                 lines += self.finding(finding, indent="  ")
-        for link in (card.read, card.support, card.share):
-            if link is not None:
-                lines += self.wrapped(link.label, base_url + link.url)
+        for link in card.actions:  # the primary one first, as on the page
+            lines += self.wrapped(link.label, base_url + link.url)
         return lines
 
     def finding(self, finding: Finding, indent: str) -> list[str]:
@@ -138,7 +148,7 @@ class Command(BaseCommand):
             finding.level, self.style.HTTP_INFO
         )
         where = f" (line {finding.line}, column {finding.column})" if finding.line else ""
-        label = f"{indent}{paint(f'{finding.level:<8}')}{finding.id}{where}"
+        label = f"{indent}{paint(f'{finding.level:<8}')}{finding_label(finding.id)}{where}"
         body = textwrap.wrap(
             finding.message,
             WIDTH - len(indent) - 4,
