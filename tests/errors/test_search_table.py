@@ -88,6 +88,25 @@ TABLE = [
     ("wait 30 seconds", 4004, 1),
     ("30 messages per 60 seconds", 1007, 1),
     ("sandbox 100 messages a day", 1007, 2),
+    # The codes whose pages carry the look-up snippets, asked the way their holders would.
+    ("Unauthorized - missing or invalid authentication token", 2004, 1),
+    ("X-LINQ-INTEGRATION-TOKEN", 2004, 1),
+    ("Resource not found", 2001, 1),
+    ("left the chat", 2013, 1),
+    ("webhook subscription id", 2010, 1),
+    ("update app card 409", 2015, 1),
+    ("app card update not delivered", 2015, 2),
+    ("preferred_service sms app message", 2018, 1),
+    ("message.failed 4005", 4005, 1),
+    ("recipient not on imessage", 4005, 1),
+    ("line id instead of phone number", 2019, 1),
+    ("line flagged", 4002, 2),
+    ("from number not assigned", 2006, 3),
+    ("media url not https", 5002, 1),
+    ("ssl certificate media url", 5002, 1),
+    ("webp not supported", 5004, 1),
+    ("file extension does not match", 5006, 1),
+    ("image_url not valid image", 5007, 1),
 ]
 
 
