@@ -31,17 +31,21 @@ send_text() {  # to, idempotency key
   fi
   echo "sent as text to $1"
 }
+remember() {  # address, true or false: the capability answer and when it was given
+  jq --arg a "$1" --argjson v "$2" --argjson now "$(date +%s)" '.[$a] = [$v, $now]' "$CAPABLE" \
+    > "$CAPABLE.new" && mv "$CAPABLE.new" "$CAPABLE"
+}
 uuid() { cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen; }
 on_imessage() {  # address; exit status 0 when it can take app cards
   local now; now=$(date +%s)
   local cached; cached=$(jq -r --arg a "$1" --argjson now "$now" --argjson ttl "$CACHE_SECONDS" \
     'if .[$a] and ($now - .[$a][1] < $ttl) then .[$a][0] else "unknown" end' "$CAPABLE")
   if [ "$cached" = unknown ]; then
+    local check; check=$(jq -nc --arg a "$1" --arg f "$FROM" '{address: $a, from: $f}')
     # A 1007 here means checking too often: send text, do not ask again now.
-    [ "$(linq /v3/capability/check_imessage "$(jq -nc --arg a "$1" --arg f "$FROM" '{address: $a, from: $f}')")" -lt 400 ] || return 1
+    [ "$(linq /v3/capability/check_imessage "$check")" -lt 400 ] || return 1
     cached=$(jq '.available == true' "$RESPONSE")
-    jq --arg a "$1" --argjson v "$cached" --argjson now "$now" '.[$a] = [$v, $now]' "$CAPABLE" > "$CAPABLE.new"
-    mv "$CAPABLE.new" "$CAPABLE"
+    remember "$1" "$cached"
   fi
   [ "$cached" = true ]
 }
@@ -54,8 +58,7 @@ if [ "${1:-}" = failed ]; then
   # Only a 4005 for a card sent from here, not handled yet (events can repeat).
   if [ "$CODE" = 4005 ] && [ -n "$CARD_TO" ]; then
     jq --arg t "$TRACE" 'del(.[$t])' "$SENT" > "$SENT.new"
-    jq --arg a "$CARD_TO" --argjson now "$(date +%s)" '.[$a] = [false, $now]' "$CAPABLE" > "$CAPABLE.new"
-    mv "$CAPABLE.new" "$CAPABLE"
+    remember "$CARD_TO" false
     # One key per failed card: a repeated event cannot send the text twice.
     send_text "$CARD_TO" "$(printf 'text for %s' "$TRACE" | sha256sum | cut -d' ' -f1)"
     mv "$SENT.new" "$SENT"

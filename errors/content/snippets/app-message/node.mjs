@@ -54,16 +54,20 @@ async function sendText(to, key) {
 
 async function onIMessage(address) {
   const capable = load(CAPABLE);
-  if (address in capable && now() - capable[address][1] < CACHE_SECONDS) return capable[address][0];
-  const { status, payload } = await call("POST", "/v3/capability/check_imessage", { address, from: FROM });
-  if (status >= 400) return false; // a 1007 here means checking too often: send text, do not ask again now
+  const cached = capable[address];
+  if (cached && now() - cached[1] < CACHE_SECONDS) return cached[0];
+  const check = { address, from: FROM };
+  const { status, payload } = await call("POST", "/v3/capability/check_imessage", check);
+  // A 1007 here means checking too often: send text, do not ask again now.
+  if (status >= 400) return false;
   capable[address] = [Boolean(payload?.available), now()];
   save(CAPABLE, capable);
   return capable[address][0];
 }
 
 if (process.argv[2] === "failed") {
-  const event = JSON.parse(readFileSync(0, "utf8")); // verify the signature first (see the webhooks guide)
+  // Verify the signature first (see the webhooks guide).
+  const event = JSON.parse(readFileSync(0, "utf8"));
   const sent = load(SENT);
   const traceId = String(first(event, "trace_id"));
   const card = sent[traceId];

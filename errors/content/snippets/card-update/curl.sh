@@ -22,7 +22,8 @@ try_update() {  # message id, update body
     keep --arg m "$1" --argjson body "$2" '.[$m] = $body'  # not delivered yet: wait for the event
     echo "update of $1 held until its message.delivered event"
   elif [ "$status" -ge 400 ]; then
-    echo "update of $1 refused: ${code:-$status}, trace_id $(jq -r '.trace_id? // empty' "$RESPONSE")" >&2
+    local trace; trace=$(jq -r '.trace_id? // empty' "$RESPONSE" 2>/dev/null || true)
+    echo "update of $1 refused: ${code:-$status}, trace_id $trace" >&2
     return 1
   else
     keep --arg m "$1" 'del(.[$m])'
@@ -33,7 +34,8 @@ try_update() {  # message id, update body
 if [ "${1:-}" = delivered ]; then
   EVENT=$(cat)  # verify the signature first (see the webhooks guide)
   # Every string in the event, whatever its layout: the message's id is one of them.
-  for id in $(jq -r --argjson event "$EVENT" '($event | [.. | strings]) as $s | keys[] | select(IN($s[]))' "$HELD"); do
+  for id in $(jq -r --argjson event "$EVENT" \
+      '($event | [.. | strings]) as $s | keys[] | select(IN($s[]))' "$HELD"); do
     BODY=$(jq -c --arg m "$id" '.[$m]' "$HELD")
     keep --arg m "$id" 'del(.[$m])'
     try_update "$id" "$BODY"

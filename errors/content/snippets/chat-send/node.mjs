@@ -54,7 +54,8 @@ if (closed.includes(CHAT_ID)) {
   const [code, traceId] = [errorCode(sent.payload), sent.payload?.trace_id];
   if (code === 2013) {
     appendFileSync(CLOSED, CHAT_ID + "\n"); // final: nothing more is sent into this chat
-    console.log(`chat ${CHAT_ID} is closed to your line (2013, trace_id ${traceId}): starting a new chat`);
+    console.log(`chat ${CHAT_ID} is closed to your line (2013, trace_id ${traceId}):`);
+    console.log("starting a new chat");
     await startNewChat();
   } else if (code === 2001) {
     const chats = await call("GET", "/v3/chats");

@@ -8,7 +8,8 @@ TOKEN="${LINQ_API_V3_API_KEY:-}"
 
 case "$TOKEN" in
   "") problem="LINQ_API_V3_API_KEY is empty or not set in this shell" ;;
-  [Bb][Ee][Aa][Rr][Ee][Rr]*) problem="the variable already starts with 'Bearer': the header would say it twice" ;;
+  [Bb][Ee][Aa][Rr][Ee][Rr]*)
+    problem="the variable already starts with 'Bearer': the header would say it twice" ;;
   *[[:space:]]*) problem="the token contains white space (a newline copied from a file?)" ;;
   \"* | *\" | \'* | *\') problem="the token is wrapped in quotes" ;;
   *) problem="" ;;

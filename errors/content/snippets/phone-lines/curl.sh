@@ -12,7 +12,10 @@ linq() {  # method, path, [body]; prints the HTTP status, leaves the answer in $
     -H "Authorization: Bearer $LINQ_API_V3_API_KEY" \
     -H "Content-Type: application/json" ${3:+-d "$3"}
 }
-stop() { echo "not sent: $1, trace_id $(jq -r '.trace_id? // empty' "$RESPONSE" 2>/dev/null)" >&2; exit 1; }
+stop() {
+  echo "not sent: $1, trace_id $(jq -r '.trace_id? // empty' "$RESPONSE" 2>/dev/null)" >&2
+  exit 1
+}
 
 [ "$(linq GET /v3/phone_numbers)" -lt 400 ] || stop "could not list the lines"
 # Every record in the answer that has an id and a number: the lines of this token.

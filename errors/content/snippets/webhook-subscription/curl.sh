@@ -17,7 +17,8 @@ stop() { echo "$1: $(jq -r '"\(.error.code), trace_id \(.trace_id)"' "$RESPONSE"
 # The UUID in the first record that has this target_url, wherever the answer puts it.
 id_for() {
   jq -r --arg url "$TARGET_URL" '[.. | objects | select(.target_url? == $url)][0] // {}
-    | [.[] | strings | select(test("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"))][0] // empty' "$RESPONSE"
+    | [.[] | strings | select(test("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"))][0]
+    // empty' "$RESPONSE"
 }
 
 [ "$(linq GET /v3/webhook-subscriptions)" -lt 400 ] || stop "could not list the subscriptions"
