@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from errors.loading import get_catalogue
+from errors.search import Filters, SearchRequest, search
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,17 @@ def test_the_empty_result_says_so_and_suggests(client):
 
 
 def test_the_empty_result_blames_the_filters_when_they_are_the_cause(client):
-    page = html(client.get("/errors/", {"q": "webhook", "category": "5xxx"}))
+    # Words that match somewhere, and a category where they match nothing: chosen from the
+    # catalogue, so that rewording a page cannot take the test's premise away.
+    catalogue = get_catalogue()
+    assert search(SearchRequest(q="webhook"), catalogue)
+    empty = [
+        c.id
+        for c in catalogue.categories
+        if not search(SearchRequest(q="webhook", filters=Filters(categories=(c.id,))), catalogue)
+    ]
+    assert empty, "every category matches 'webhook': pick other words"
+    page = html(client.get("/errors/", {"q": "webhook", "category": empty[0]}))
     assert "without the filters" in page
     assert "?q=webhook" in page
 
