@@ -2,10 +2,10 @@
 
 Without JavaScript the form posts and is redirected back to the page it came from, which thanks
 the reader (post/redirect/get: reloading or going Back never posts again). With htmx the answer
-replaces the form in place. A rejected answer keeps what the reader typed.
+replaces the form in place. A rejected answer keeps what the reader typed; so does a failed
+save (`linqdocs.unsaved.keeps_input`: 503, logged with the trace id, never a 500).
 """
 
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -18,6 +18,7 @@ from feedback.masking import mask
 from feedback.models import Vote
 from linqdocs import ratelimit
 from linqdocs.requests import SiteRequest
+from linqdocs.unsaved import keeps_input, unsaved_notice
 
 THANKS_PARAM = "feedback"
 
@@ -36,11 +37,32 @@ def _from_another_site(request: HttpRequest) -> bool:
     return request.headers.get("Sec-Fetch-Site", "") == "cross-site"
 
 
+def _unsaved(request: SiteRequest) -> HttpResponse:
+    """Storage (the database, or the cache that counts answers) failed: the form again with the
+    comment as typed, and the answer as text to e-mail instead. keeps_input logs the failure
+    and makes this a 503; site.js swaps that answer in place too."""
+    form = VoteForm(request.POST)
+    page = pages.resolve(request.POST.get("page", ""))
+    fields = [
+        ("Page", page.title if page else ""),
+        ("Was this helpful?", request.POST.get("helpful", "")),
+        ("Comment", mask(request.POST.get("comment", ""))),  # echoed as it would be stored
+    ]
+    context = {
+        "form": form,
+        "rated": page,
+        "feedback_page": page.key if page else "",
+        "unsaved": unsaved_notice("feedback", fields),
+    }
+    return _answer(request, context, 503)
+
+
 # No CSRF token: the answer is anonymous and acts on no one's behalf, so there is nothing to forge
 # that a direct POST could not do; and a token in the markup would make every code page and guide
 # uncacheable. Browsers that say so (Sec-Fetch-Site) may not answer from another site's form.
 @csrf_exempt
 @require_POST
+@keeps_input(_unsaved)
 def vote(request: SiteRequest) -> HttpResponse:
     if _from_another_site(request):
         return HttpResponse(
@@ -72,18 +94,11 @@ def vote(request: SiteRequest) -> HttpResponse:
         response["Retry-After"] = str(decision.retry_after)
         return response
 
-    try:
-        Vote.objects.create(
-            page=page.key,
-            helpful=form.cleaned_data["helpful"] == "yes",
-            comment=mask(form.cleaned_data["comment"]).strip(),
-        )
-    except DatabaseError:
-        context["problem"] = (
-            "Your answer could not be saved just now. It is still in the form below: "
-            "send it again in a moment."
-        )
-        return _answer(request, context, 503)
+    Vote.objects.create(
+        page=page.key,
+        helpful=form.cleaned_data["helpful"] == "yes",
+        comment=mask(form.cleaned_data["comment"]).strip(),
+    )
 
     if request.htmx:
         return render(request, "feedback/_thanks.html", {"rated": page})

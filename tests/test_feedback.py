@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from feedback import missed
 from feedback.masking import mask
 from feedback.models import MissedSearch, Vote
+from linqdocs import ratelimit
 
 pytestmark = pytest.mark.django_db
 TOKEN = "sk_live_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"
@@ -114,13 +115,32 @@ def test_answers_are_rate_limited_per_client(client):
     assert Vote.objects.count() == 2
 
 
-def test_a_failed_save_answers_503_and_keeps_the_comment(client):
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_failed_save_answers_503_and_keeps_the_comment(client, caplog, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
     with mock.patch.object(Vote.objects, "create", side_effect=DatabaseError("disk full")):
-        response = post(client, page="code:1007", helpful="no", comment="please keep me")
+        response = client.post(
+            "/feedback/",
+            {"page": "code:1007", "helpful": "no", "comment": "please keep me"},
+            headers=headers,
+        )
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     body = response.content.decode()
-    assert "could not be saved just now" in body
-    assert ">please keep me</textarea>" in body
+    assert "Nothing was saved" in body
+    assert ">please keep me</textarea>" in body  # in the form, to send again
+    assert "Comment: please keep me" in body  # and as text to e-mail instead
+    assert ("<html" in body) is not htmx
+    # The failure is logged (linqdocs.unsaved.keeps_input), what was typed is not.
+    assert "storage failed during POST /feedback/" in caplog.text
+    assert "please keep me" not in caplog.text
+
+
+def test_a_failed_rate_limit_count_keeps_the_comment_too(client):
+    with mock.patch.object(ratelimit, "hit", side_effect=DatabaseError("cache table locked")):
+        response = post(client, page="code:1007", helpful="yes", comment="still here")
+    assert response.status_code == 503
+    assert ">still here</textarea>" in response.content.decode()
 
 
 def test_a_form_on_another_site_is_refused(client):

@@ -76,6 +76,15 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
+  // A "Was this helpful?" answer that could not be saved (503) comes back as the form with the
+  // comment kept and what to do instead: shown in place like any other answer.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr && event.detail.xhr.status === 503 && target && target.id === "feedback") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // "Was this helpful?" answered in place: the button pressed is gone, so focus goes to what
   // replaced it (the error message, or the thanks) instead of falling back to the page's top.
   document.addEventListener("htmx:afterSettle", function (event) {

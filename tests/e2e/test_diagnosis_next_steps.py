@@ -3,10 +3,12 @@ support" as a plain link (new tab, Back without a resubmission prompt), "attach 
 "Was this helpful?" on a diagnosis, and axe on a diagnosis at phone and desktop widths."""
 
 import re
+from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
+from django.db import DatabaseError
 from playwright.sync_api import Dialog, Page, expect
 
 from feedback.models import Vote
@@ -223,3 +225,22 @@ def test_a_diagnosis_page_has_no_accessibility_violations(page: Page) -> None:
     assert_no_violations(axe, page)
     width = (page.viewport_size or {"width": 0})["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_save_keeps_the_comment_in_place(page: Page, watch) -> None:
+    page.goto("/diagnose/")
+    diagnose(page, ENVELOPE)
+    feedback = page.locator("#feedback")
+    feedback.get_by_label("Anything to add?").fill("keep this")
+
+    with mock.patch.object(Vote.objects, "create", side_effect=DatabaseError("disk full")):
+        feedback.get_by_role("button", name="No").click()
+        expect(page.locator("#feedback")).to_contain_text("Nothing was saved")
+
+    expect(page.locator("#feedback").get_by_label("Anything to add?")).to_have_value("keep this")
+    expect(page.locator("#diagnosis .diagnosis-card")).to_be_visible()
+    assert not Vote.objects.exists()
+    # The 503 is the point of this test; nothing else may have gone wrong.
+    assert [p for p in watch.problems() if "/feedback/" not in p] == []
+    watch.clear(page)
