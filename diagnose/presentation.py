@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from diagnose.engine import CodeGroup, Diagnosis, Finding, Report
+from diagnose.engine.outside import SUMMARIES as OUTSIDE_SUMMARIES
 from errors.catalogue import ErrorCode
 
 # How each input kind is named to people ("You pasted …").
@@ -38,15 +39,7 @@ SUPPORT_FIRST_CODES = frozenset({3001, 3002, 3003, 3004, 3005, 3006, 4001, 4002}
 FIX_ANCHOR = "#how-to-fix-it"
 # The title of a diagnosis without a code, by what held it. A trace id alone is titled by what
 # to do with it: the fact below already says "Trace id".
-TITLES_WITHOUT_CODE = {
-    "trace_id": "A call only support can look up",
-    "gateway": "Answered by a gateway, not by Linq",
-    "empty_body": "An empty answer from a gateway",
-    "timeout": "No answer: the call timed out",
-    "connection": "No answer: the connection failed",
-    "dns": "No answer: the host name did not resolve",
-    "tls": "No answer: the secure connection failed",
-}
+TITLES_WITHOUT_CODE = {"trace_id": "A call only support can look up", **OUTSIDE_SUMMARIES}
 # Failures outside the API whose fix is to retry safely.
 TRANSIENT_SOURCES = frozenset({"gateway", "empty_body", "timeout", "connection"})
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from diagnose.engine import MAX_INPUT_BYTES, Report, diagnose
+from diagnose.engine.outside import SUMMARIES as FAILURES
 from diagnose.engine.redaction import redact_secrets
 from errors.loading import get_catalogue
 from errors.traceids import read_trace_id
@@ -33,6 +34,7 @@ class Problem:
     http_status: int | None = None
     trace_id: str = ""
     retry_after: int | None = None
+    failure: str = ""  # a failure outside the API, in words (diagnose.engine.outside.SUMMARIES)
 
 
 @dataclass
@@ -69,6 +71,8 @@ def suggested_subject(problems: list[Problem]) -> str:
     if first.code is not None:
         message = _documented_message(first.code) or first.message or "Unknown error code"
         subject = f"[{first.code}] {message}"
+    elif first.failure:
+        subject = first.failure + (f" (HTTP {first.http_status})" if first.http_status else "")
     elif first.http_status:
         subject = f"HTTP {first.http_status}" + (f": {first.message}" if first.message else "")
     else:
@@ -86,6 +90,9 @@ def _describe(problem: Problem) -> str:
         parts.append(f"HTTP {problem.http_status}")
     if problem.code is not None:
         parts.append(f"error {problem.code}")
+    if problem.failure:
+        line = f"{problem.failure} ({', '.join(parts)})" if parts else problem.failure
+        return line + (f", trace id {problem.trace_id}." if problem.trace_id else ".")
     if not parts:
         return f"A call failed; its trace id is {problem.trace_id}." if problem.trace_id else ""
     line = "Linq answered " + " with ".join(parts)
@@ -150,7 +157,8 @@ def _endpoint_param(value: str) -> str:
 
 
 def from_query(params: Mapping[str, str]) -> Prefill:
-    """`/support/new/?code=1007&trace_id=…&status=429&endpoint=POST /v3/chats`.
+    """`/support/new/?code=1007&trace_id=…&status=429&endpoint=POST /v3/chats`; from a
+    diagnosis of a failure outside the API also `failure=timeout` (a kind, not pasted text).
 
     Values that do not fit are ignored. A link never carries the paste itself.
     """
@@ -159,10 +167,12 @@ def from_query(params: Mapping[str, str]) -> Prefill:
         http_status=_int(params.get("status"), 100, 599),
         trace_id=read_trace_id(params.get("trace_id", "")) or "",
     )
+    if problem.code is None:
+        problem.failure = FAILURES.get(params.get("failure", ""), "")
     if problem.code is not None and problem.http_status is None:
         entry = get_catalogue().get(problem.code)
         problem.http_status = entry.http_status if entry else None
-    given = problem.code is not None or problem.http_status or problem.trace_id
+    given = problem.code is not None or problem.http_status or problem.trace_id or problem.failure
     problems = [problem] if given else []
     endpoint = _endpoint_param(params.get("endpoint", ""))
     if params.get("from") == "diagnosis":
@@ -190,6 +200,7 @@ def problems_in(report: Report) -> list[Problem]:
                 http_status=status or diagnosis.http_status,
                 trace_id=diagnosis.trace_id or "",
                 retry_after=_int(observed.get("retry_after"), 0, 10**9),
+                failure=FAILURES.get(diagnosis.source, ""),
             )
         )
     return problems

@@ -80,6 +80,17 @@ WHAT_HAPPENED = {
     "tls": "the secure connection could not be set up (`{evidence}`)",
 }
 
+# Each kind in a few words: the title of its diagnosis, and the support form's subject when a
+# diagnosis links there with `?failure=<kind>` (a closed set of words, never pasted text).
+SUMMARIES = {
+    "gateway": "Answered by a gateway, not by Linq",
+    "empty_body": "An empty answer from a gateway",
+    "timeout": "No answer: the call timed out",
+    "connection": "No answer: the connection failed",
+    "dns": "No answer: the host name did not resolve",
+    "tls": "No answer: the secure connection failed",
+}
+
 
 @dataclass(frozen=True)
 class OutsideFailure:
@@ -165,7 +176,7 @@ def _diagnosis(failure: OutsideFailure, trace_id: str | None) -> Diagnosis:
         trace_id=trace_id,
         findings=(),
         url=None,
-        support_url=support_url(None, trace_id, failure.http_status),
+        support_url=support_url(None, trace_id, failure.http_status, failure=failure.kind),
         source=failure.kind,
         line=1,
     )

@@ -22,8 +22,11 @@ def code_url(entry: ErrorCode | None) -> str | None:
     return reverse("errors:detail", args=[entry.code]) if entry else None
 
 
-def support_url(code: int | None, trace_id: str | None, status: int | None) -> str:
-    """The support form, prefilled with what the diagnosis found."""
+def support_url(
+    code: int | None, trace_id: str | None, status: int | None, *, failure: str | None = None
+) -> str:
+    """The support form, prefilled with what the diagnosis found: ids, numbers and, for a
+    failure outside the API, its kind (`diagnose.engine.outside.SUMMARIES`)."""
     params: list[tuple[str, str | int]] = []
     if code is not None:
         params.append(("code", code))
@@ -31,6 +34,8 @@ def support_url(code: int | None, trace_id: str | None, status: int | None) -> s
         params.append(("trace_id", trace_id))
     if is_int(status) and status is not None and 100 <= status <= 599:
         params.append(("status", status))
+    if failure:
+        params.append(("failure", failure))
     return reverse("support:new") + (f"?{urlencode(params)}" if params else "")
 
 

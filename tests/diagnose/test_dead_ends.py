@@ -161,7 +161,23 @@ def test_a_gateway_page_keeps_its_trace_id_header():
     paste = NGINX_502.replace("Server: nginx\n", f"Server: nginx\nX-Trace-ID: {T1}\n")
     (diagnosis,) = diagnose(paste).diagnoses
     assert diagnosis.trace_id == T1
-    assert diagnosis.support_url == f"/support/new/?trace_id={T1}&status=502"
+    assert diagnosis.support_url == f"/support/new/?trace_id={T1}&status=502&failure=gateway"
+
+
+@pytest.mark.django_db
+def test_support_from_a_call_with_no_answer_says_what_happened(client):
+    (diagnosis,) = diagnose(CURL_28).diagnoses
+    link = present_report(diagnose(CURL_28)).diagnoses[0].support.url
+    assert link == "/support/new/?failure=timeout&from=diagnosis"
+    assert diagnosis.support_url == "/support/new/?failure=timeout"
+    form = client.get(link).context["form"]
+    assert form["subject"].value() == "No answer: the call timed out"
+    assert form["description"].value().startswith("What happened:\nNo answer: the call timed out.")
+    gateway = client.get("/support/new/?status=502&failure=gateway").context["form"]
+    assert gateway["subject"].value() == "Answered by a gateway, not by Linq (HTTP 502)"
+    # Anything but a known kind is ignored: the link never carries text of its own.
+    made_up = client.get("/support/new/?failure=%3Cb%3Ehi%3C/b%3E").context["form"]
+    assert not made_up["subject"].value()
 
 
 def test_a_host_that_does_not_resolve_is_fixed_not_waited_out():
