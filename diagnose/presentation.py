@@ -241,8 +241,8 @@ def present_diagnosis(
             Fact(
                 LEGACY,
                 "Legacy V2",
-                f"This legacy error corresponds to {entry.code}: V2 gave the same message. "
-                "v3 answers it with the numeric code below.",
+                f"This legacy error corresponds to {entry.code}: the same message, which v3 "
+                f"sends with code {entry.code}.",
             )
         )
     if entry is not None:

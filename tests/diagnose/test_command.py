@@ -164,3 +164,19 @@ def test_exit_status_of_the_real_command():
     empty = manage("--json", stdin="\n")
     assert empty.returncode == 2
     assert json.loads(empty.stdout)["findings"][0]["id"] == "empty_input"
+
+
+def test_words_get_the_codes_they_match_on_the_terminal():
+    failure, output = run_failing(stdin="messages just dont go out")
+    assert failure.returncode == 2  # nothing was diagnosed, but there is a next step
+    assert "Codes that match your words" in output
+    assert "4001  Delivery failed  /errors/4001/" in output
+    assert "Search these words" in output and "/errors/?q=messages+just+dont+go+out" in output
+    assert "Contact support" in output and "/support/new/?from=diagnosis" in output
+
+
+def test_a_call_with_no_answer_is_diagnosed_on_the_terminal():
+    output = run(stdin="curl: (28) Operation timed out after 30001 milliseconds")
+    assert "No answer: the call timed out" in output
+    assert "How to retry safely" in output and "/guides/retries/" in output
+    assert output.index("How to retry safely") < output.index("Contact support")
