@@ -53,7 +53,7 @@ FIELD_NAMES = {
 
 STOP_WORDS = frozenset(
     "a an and are as at be by can do does for from how i if in is it my of on or the this to "
-    "was what when why with you your error errors code".split()
+    "was what when why with you your error errors code not".split()
 )
 WORD = re.compile(r"[a-z0-9]+(?:[_'][a-z0-9]+)*")
 FENCE = re.compile(r"```.*?```", re.DOTALL)

@@ -81,7 +81,7 @@ TABLE = [
     ("file too lar", 5005, 1),
     ("sandbox recipient must message first", 2008, 3),
     ("bearer token invalid", 2004, 1),
-    ("phone number not assigned", 2006, 3),
+    ("phone number not assigned", 2006, 1),
     ("group chat only", 2016, 5),
     ("service unavailable retry 30 seconds", 4004, 1),
     # A number among words is a quantity, not the start of a code.
@@ -101,7 +101,7 @@ TABLE = [
     ("recipient not on imessage", 4005, 1),
     ("line id instead of phone number", 2019, 1),
     ("line flagged", 4002, 2),
-    ("from number not assigned", 2006, 3),
+    ("from number not assigned", 2006, 1),
     ("media url not https", 5002, 1),
     ("ssl certificate media url", 5002, 1),
     ("webp not supported", 5004, 1),
@@ -153,3 +153,11 @@ def test_a_phrase_in_the_retry_advice_outranks_scattered_words():
 def test_a_number_on_its_own_is_still_read_as_a_code_being_typed():
     assert ranked("30")[:7] == [3001, 3002, 3003, 3004, 3005, 3006, 3007]
     assert ranked("300")[:2] == [3001, 3002]
+
+
+def test_not_is_read_in_phrases_but_does_not_outweigh_the_words_around_it():
+    # "not" is in a dozen messages: as a word it would put every "... not found" code above the
+    # one whose text says "assigned"; as part of a phrase it still counts.
+    assert ranked("phone number not assigned")[0] == 2006
+    assert ranked("Recipient not allowed")[0] == 2008
+    assert ranked("not")[:1] == [2001]  # a query of stop words alone still searches
