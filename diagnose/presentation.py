@@ -306,7 +306,12 @@ def present_diagnosis(
         findings_by_level=diagnosis.findings_by_level(),
         read=Link(f"Read about {entry.code}", diagnosis.url) if entry and diagnosis.url else None,
         support=Link("Contact support", _support_link(diagnosis.support_url, endpoint)),
-        share=None if shared else Link("Share this diagnosis", share_url, nofollow=True),
+        # A link rebuilds a diagnosis from its code or trace id; without either it would be a 404.
+        share=(
+            Link("Share this diagnosis", share_url, nofollow=True)
+            if not shared and (diagnosis.code is not None or diagnosis.trace_id)
+            else None
+        ),
         trace_ids=diagnosis.listed_trace_ids,
         more_trace_ids=diagnosis.distinct_trace_ids - len(diagnosis.listed_trace_ids),
         fix=_fix(diagnosis),
