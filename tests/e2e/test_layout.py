@@ -60,7 +60,7 @@ def test_diagnoses_fit_a_phone(page: Page) -> None:
         # The swap replaces #diagnosis: waiting for one without the mark waits for the new one.
         page.locator("#diagnosis").evaluate("el => el.dataset.old = 'yes'")
         page.get_by_role("button", name="Diagnose", exact=True).click()
-        page.locator("#diagnosis:not([data-old]) h2").wait_for()
+        page.locator("#diagnosis:not([data-old]) #diagnosis-title").wait_for()
         problem = overflow(page)
         too_wide.append(f"{example}: {problem}" if problem else None)
 
