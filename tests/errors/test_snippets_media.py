@@ -63,10 +63,10 @@ def media_run(language, tmp_path, certificate, media, path, trust=True, scheme="
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("code", [5002, 5004, 5006, 5007])
 def test_the_media_snippet_passes_a_public_https_file_of_a_supported_type(
-    code, language, tmp_path, certificate
+    language, tmp_path, certificate
 ):
+    code = 5002  # 5004, 5006 and 5007 show the same set (test_each_code_shows_its_set)
     runnable(language)
     media = {"/files/brochure.pdf": (200, "application/pdf", PDF)}
     fake = FakeLinq(envelope(code), failures=0, media=media)
