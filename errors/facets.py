@@ -42,7 +42,7 @@ def _count(entries: list[ErrorCode], filters: Filters) -> int:
 
 def facets(wanted: SearchRequest, catalogue: Catalogue) -> Facets:
     # One search for the words; the filters are cheap predicates applied to its hits.
-    matching = [hit.entry for hit in search(SearchRequest(q=wanted.q), catalogue)]
+    matching = search(SearchRequest(q=wanted.q), catalogue).entries
     chosen = wanted.filters
     categories = tuple(
         Option(

@@ -19,13 +19,14 @@ title, summary and text (`search_guides`).
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import overload
 
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide
 from errors.loading import get_catalogue
+from errors.searchindex import WordIndex
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000
@@ -170,26 +171,41 @@ def parse_request(params: Mapping, catalogue: Catalogue | None = None) -> Search
     return SearchRequest(q=q, filters=filters, problems=tuple(problems))
 
 
+# The fields of a code, in the order of the index's field masks (errors/searchindex.py).
+FIELDS = (MESSAGE, RETRY, HTTP, TROUBLESHOOTING, GUIDANCE)
+
+
+def best_weights(weights: Sequence[int]) -> list[int]:
+    """For every field mask, the weight of the best field in it."""
+    return [
+        max((w for bit, w in enumerate(weights) if mask >> bit & 1), default=0)
+        for mask in range(1 << len(weights))
+    ]
+
+
+def _field_texts(entry: ErrorCode) -> tuple[str, ...]:
+    return (
+        entry.message,
+        entry.retry.advice,
+        f"{entry.http_status} {entry.reason_phrase}",
+        entry.troubleshooting,
+    )
+
+
 class SearchIndex:
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
-        # word -> {code: best field weight containing it}
-        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
-        self.text: dict[int, dict[int, str]] = {}
-        for entry in catalogue.codes:
-            fields = {
-                MESSAGE: entry.message,
-                RETRY: entry.retry.advice,
-                HTTP: f"{entry.http_status} {entry.reason_phrase}",
-                TROUBLESHOOTING: entry.troubleshooting,
-                GUIDANCE: plain_guidance(entry.guidance_source),
-            }
-            self.text[entry.code] = fields
-            for weight, text in fields.items():
-                for word in words(text):
-                    if self.postings[word].get(entry.code, 0) < weight:
-                        self.postings[word][entry.code] = weight
-        self.words = _WordIndex(self.postings)
+        self.words = WordIndex(
+            (
+                entry.code,
+                [
+                    *(words(text) for text in _field_texts(entry)),
+                    words(plain_guidance(entry.guidance_source)),
+                ],
+            )
+            for entry in catalogue.codes
+        )
+        self.code_numbers = tuple(sorted(str(entry.code) for entry in catalogue.codes))
         self.phrases = {
             entry.code: (
                 phrase_text(entry.message + " | " + entry.retry.advice),
@@ -201,14 +217,19 @@ class SearchIndex:
     # --- matching one term -------------------------------------------------------------------
 
     def _word_scores(self, term: str) -> dict[int, float]:
-        scores = self.words.scores(term)
+        scores = word_scores(self.words, _CODE_WEIGHTS, term)
         if scores or len(term) < 6:
             return scores
         # Two words run together ("ratelimit"): the codes that have both halves.
         for cut in range(3, len(term) - 2):
             left, right = term[:cut], term[cut:]
-            if left in self.postings and right in self.postings:
-                both = _combine([self.words.scores(left), self.words.scores(right)])
+            if left in self.words and right in self.words:
+                both = _combine(
+                    [
+                        word_scores(self.words, _CODE_WEIGHTS, left),
+                        word_scores(self.words, _CODE_WEIGHTS, right),
+                    ]
+                )
                 scores = {code: max(scores.get(code, 0), s) for code, s in both.items()} | {
                     code: s for code, s in scores.items() if code not in both
                 }
@@ -216,18 +237,24 @@ class SearchIndex:
 
     def _number_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
         scores: dict[int, float] = {}
-        for entry in self.catalogue.codes:
-            text = str(entry.code)
+        numbers = self.code_numbers
+        for position in range(bisect_left(numbers, term), len(numbers)):
+            text = numbers[position]
             if text == term:
-                scores[entry.code] = EXACT_CODE
-            elif text.startswith(term) and not among_words:
+                scores[int(text)] = EXACT_CODE
+            elif not text.startswith(term):
+                break
+            elif not among_words:
                 # A code being typed ("30", "300"); beside words it is a quantity
                 # ("retry 30 seconds", "100 messages a day"), not the start of a code.
-                scores[entry.code] = CODE_PREFIX
+                scores[int(text)] = CODE_PREFIX
         # A number is also a word of the text: "429" the status, "164" in E.164, "10" in 10 MB.
-        for code, weight in self.postings.get(term, {}).items() if len(term) > 1 else ():
-            bonus = CODE_PREFIX if weight == HTTP else 0
-            scores[code] = max(scores.get(code, 0), bonus + weight)
+        if len(term) > 1:
+            codes, masks = self.words.documents(term)
+            for code, mask in zip(codes, masks, strict=True):
+                weight = _CODE_WEIGHTS[mask]
+                bonus = CODE_PREFIX if weight == HTTP else 0
+                scores[code] = max(scores.get(code, 0), bonus + weight)
         return scores
 
     def _term_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
@@ -244,17 +271,18 @@ class SearchIndex:
 
     # --- whole queries -----------------------------------------------------------------------
 
-    def search(self, q: str, filters: Filters = Filters()) -> list[Hit]:
-        candidates = [e for e in self.catalogue.codes if filters.allows(e)]
+    def search(self, q: str, filters: Filters = Filters()) -> "Results":
         terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
-            return [Hit(e, 0, "") for e in candidates]
+            codes = self.catalogue.codes
+            chosen = [e for e in codes if filters.allows(e)] if filters.active else codes
+            return Results(self, [(e, 0) for e in chosen], [])
         among_words = not all(term.isdigit() for term in terms)
         scored = [(term, self._term_scores(term, among_words)) for term in terms]
         # A word found nowhere ("teh", "please") does not empty the results.
         scored = [(t, s) for t, s in scored if s] if len(scored) > 1 else scored
         if not scored:
-            return []
+            return Results(self, [], terms)
         full = _combine([s for _, s in scored])
         partial: dict[int, float] = {}
         last_term = scored[-1][0]
@@ -267,38 +295,65 @@ class SearchIndex:
                 if code not in full
             }
         phrase = phrase_text(q) if len(phrase_text(q).split()) > 1 else ""
-        hits = []
-        for entry in candidates:
-            if entry.code in full:
-                score, complete = full[entry.code], True
-            elif entry.code in partial:
-                score, complete = partial[entry.code], False
-            else:
-                continue
-            if phrase:
-                head, troubleshooting = self.phrases[entry.code]
-                if phrase in head:
-                    score += PHRASE_BONUS
-                elif phrase in troubleshooting:
-                    score += TROUBLESHOOTING_PHRASE_BONUS
-            hits.append((complete, self._hit(entry, score, terms)))
-        hits.sort(key=lambda pair: (not pair[0], -pair[1].score, pair[1].entry.code))
-        return [hit for _, hit in hits]
+        ranked = []
+        for complete, found in ((True, full), (False, partial)):
+            for code, score in found.items():
+                entry = self.catalogue.get(code)
+                if entry is None or not filters.allows(entry):
+                    continue
+                if phrase:
+                    head, troubleshooting = self.phrases[code]
+                    if phrase in head:
+                        score += PHRASE_BONUS
+                    elif phrase in troubleshooting:
+                        score += TROUBLESHOOTING_PHRASE_BONUS
+                ranked.append((not complete, -score, code, entry))
+        ranked.sort(key=lambda row: row[:3])
+        return Results(self, [(entry, -negative) for _, negative, _, entry in ranked], terms)
 
-    def _hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
+    def hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
+        if not terms:
+            return Hit(entry, score, "")
         if score >= CODE_PREFIX:
             return Hit(entry, score, "code")
-        fields = self.text[entry.code]
-        for weight in (MESSAGE, RETRY, HTTP, TROUBLESHOOTING, GUIDANCE):
-            found = _find_any(fields[weight], terms)
+        texts = [*_field_texts(entry), None]
+        for weight, text in zip(FIELDS, texts, strict=True):
+            text = plain_guidance(entry.guidance_source) if text is None else text
+            found = _find_any(text, terms)
             if found is not None:
-                snippet = (
-                    _snippet(fields[weight], *found)
-                    if weight in (TROUBLESHOOTING, GUIDANCE)
-                    else None
-                )
+                snippet = _snippet(text, *found) if weight in (TROUBLESHOOTING, GUIDANCE) else None
                 return Hit(entry, score, FIELD_NAMES[weight], snippet)
         return Hit(entry, score, "guidance")
+
+
+_CODE_WEIGHTS = best_weights(FIELDS)
+
+
+class Results(Sequence[Hit]):
+    """The ranked hits of one search. A Hit (its field and snippet) is made only when read: a
+    page shows 50 or 100 of up to 9,000 matches, and the count needs none of them."""
+
+    def __init__(self, index: SearchIndex, ranked: list[tuple[ErrorCode, float]], terms: list[str]):
+        self.searched = index
+        self.ranked = ranked
+        self.terms = terms
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    @overload
+    def __getitem__(self, position: int) -> Hit: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[Hit]: ...
+    def __getitem__(self, position: int | slice) -> Hit | list[Hit]:
+        if isinstance(position, slice):
+            return [self.searched.hit(e, s, self.terms) for e, s in self.ranked[position]]
+        entry, score = self.ranked[position]
+        return self.searched.hit(entry, score, self.terms)
+
+    @property
+    def entries(self) -> list[ErrorCode]:
+        return [entry for entry, _ in self.ranked]
 
 
 def _combine(term_scores: list[dict]) -> dict:
@@ -309,46 +364,28 @@ def _combine(term_scores: list[dict]) -> dict:
     return totals
 
 
-class _WordIndex:
-    """Word -> {document: weight}, matched exactly, by prefix (3+ letters) or with one typo."""
+def word_scores(index: WordIndex, weights: list[int], term: str) -> dict[int, float]:
+    """Document -> score of `term`: the best field holding the word itself, a longer word it
+    starts (3+ letters, PREFIX_FACTOR) or, when the word is unknown, a word one typo away."""
+    codes, masks = index.documents(term)
+    scores: dict[int, float] = {
+        code: weights[mask] * 1.0 for code, mask in zip(codes, masks, strict=True)
+    }
 
-    def __init__(self, postings: Mapping[str, Mapping]):
-        self.postings = postings
-        self.vocabulary = sorted(postings)
-        self.deletions: dict[str, set[str]] = defaultdict(set)
-        for word in self.vocabulary:
-            if len(word) >= 4 and not word.isdigit():
-                for variant in _deletions(word):
-                    self.deletions[variant].add(word)
+    def take(word: str, factor: float) -> None:
+        codes, masks = index.documents(word)
+        for code, mask in zip(codes, masks, strict=True):
+            weight = weights[mask] * factor
+            if weight > scores.get(code, 0):
+                scores[code] = weight
 
-    def scores(self, term: str) -> dict:
-        scores: dict = {}
-
-        def take(word: str, factor: float) -> None:
-            for key, weight in self.postings.get(word, {}).items():
-                scores[key] = max(scores.get(key, 0), weight * factor)
-
-        take(term, 1.0)
-        if len(term) >= 3:
-            start = bisect_left(self.vocabulary, term)
-            for word in self.vocabulary[start:]:
-                if not word.startswith(term):
-                    break
-                if word != term:
-                    take(word, PREFIX_FACTOR)
-        if len(term) >= 4 and not term.isdigit() and term not in self.postings:
-            candidates = set(self.deletions.get(term, ()))
-            for variant in _deletions(term):
-                candidates |= self.deletions.get(variant, set())
-                if variant in self.postings:
-                    candidates.add(variant)
-            for word in candidates:
-                take(word, TYPO_FACTOR)
-        return scores
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+    if len(term) >= 3:
+        for word in index.starting_with(term):
+            take(word, PREFIX_FACTOR)
+    if term not in index:
+        for word in index.one_typo_from(term):
+            take(word, TYPO_FACTOR)
+    return scores
 
 
 def _find_any(text: str, terms: Iterable[str]) -> tuple[int, int] | None:
@@ -382,7 +419,7 @@ def index_for(catalogue: Catalogue) -> SearchIndex:
     return index
 
 
-def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[Hit]:
+def search(request: SearchRequest, catalogue: Catalogue | None = None) -> Results:
     return index_for(catalogue or get_catalogue()).search(request.q, request.filters)
 
 
@@ -391,6 +428,7 @@ def search(request: SearchRequest, catalogue: Catalogue | None = None) -> list[H
 GUIDE_TITLE = 100
 GUIDE_SUMMARY = 50
 GUIDE_TEXT = 10
+_GUIDE_WEIGHTS = best_weights((GUIDE_TITLE, GUIDE_SUMMARY, GUIDE_TEXT))
 
 
 @dataclass(frozen=True)
@@ -401,27 +439,20 @@ class GuideHit:
 
 class GuideIndex:
     def __init__(self, catalogue: Catalogue):
-        self.guides = catalogue.guides
-        postings: dict[str, dict[str, int]] = defaultdict(dict)
-        for guide in self.guides.values():
-            fields = {
-                GUIDE_TITLE: guide.title,
-                GUIDE_SUMMARY: guide.summary,
-                GUIDE_TEXT: plain_guidance(guide.source),
-            }
-            for weight, text in fields.items():
-                for word in words(text):
-                    if postings[word].get(guide.slug, 0) < weight:
-                        postings[word][guide.slug] = weight
-        self.words = _WordIndex(postings)
+        self.slugs = sorted(catalogue.guides)
+        self.guides = [catalogue.guides[slug] for slug in self.slugs]
+        self.words = WordIndex(
+            (number, [words(g.title), words(g.summary), words(plain_guidance(g.source))])
+            for number, g in enumerate(self.guides)
+        )
 
     def search(self, q: str) -> list[GuideHit]:
         terms = list(dict.fromkeys(t for t in words(q) if t not in STOP_WORDS and not t.isdigit()))
-        scored = [s for s in (self.words.scores(t) for t in terms) if s]
+        scored = [s for s in (word_scores(self.words, _GUIDE_WEIGHTS, t) for t in terms) if s]
         if not scored:
             return []
         totals = _combine(scored)
-        hits = [GuideHit(self.guides[slug], score) for slug, score in totals.items()]
+        hits = [GuideHit(self.guides[number], score) for number, score in totals.items()]
         # Only guides that are about the query, not every guide that uses one of its words.
         hits = [h for h in hits if h.score >= GUIDE_SUMMARY * PREFIX_FACTOR * len(scored)]
         return sorted(hits, key=lambda h: (-h.score, h.guide.title))

@@ -1,0 +1,73 @@
+"""The compact word index behind search: which documents hold a word, and in which fields.
+
+At 9,000 codes the words of every code's texts make a few million (word, code) pairs; kept as a
+dict of dicts they would cost a worker tens of megabytes and a snapshot seconds to read. Here a
+word holds two flat arrays instead: the numbers of the documents that contain it, and for each a
+bit mask of the fields it appears in (bit i = field i, in the order the documents were given).
+
+The index knows nothing of scores: how much each field counts, prefixes and typos are weighed in
+errors/search.py, so a change of weights needs no new index. What it answers fast, whatever the
+size of the catalogue: a word's documents, the words that start with a prefix (the vocabulary is
+sorted), and the words one typo away (a single-deletion table, so no query scans the vocabulary).
+"""
+
+from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+Postings = tuple[array, bytes]  # document numbers ("H": below 65,536), field masks
+NOTHING: Postings = (array("H"), b"")
+TYPO_MIN_LENGTH = 4  # shorter words are matched exactly or by prefix only
+
+
+def deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class WordIndex:
+    def __init__(self, documents: Iterable[tuple[int, Sequence[Iterable[str]]]]):
+        """`documents`: (number, fields), each field the words of one text of the document."""
+        masks: dict[str, dict[int, int]] = defaultdict(dict)
+        for number, fields in documents:
+            for bit, found in enumerate(fields):
+                for word in found:
+                    held = masks[word]
+                    held[number] = held.get(number, 0) | 1 << bit
+        self.postings: dict[str, Postings] = {
+            word: (array("H", held.keys()), bytes(held.values())) for word, held in masks.items()
+        }
+        self.vocabulary = tuple(sorted(self.postings))
+        variants: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            if len(word) >= TYPO_MIN_LENGTH and not word.isdigit():
+                for variant in deletions(word):
+                    variants[variant].append(word)
+        self.deletions = {variant: tuple(words) for variant, words in variants.items()}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.postings
+
+    def documents(self, word: str) -> Postings:
+        return self.postings.get(word, NOTHING)
+
+    def starting_with(self, prefix: str) -> Iterator[str]:
+        """Words of the vocabulary that start with `prefix`, longer than it, in order."""
+        for position in range(bisect_left(self.vocabulary, prefix), len(self.vocabulary)):
+            word = self.vocabulary[position]
+            if not word.startswith(prefix):
+                return
+            if word != prefix:
+                yield word
+
+    def one_typo_from(self, term: str) -> set[str]:
+        """Words one deletion, insertion or substitution away from `term` (not `term` itself)."""
+        if len(term) < TYPO_MIN_LENGTH or term.isdigit():
+            return set()
+        found = set(self.deletions.get(term, ()))
+        for variant in deletions(term):
+            found.update(self.deletions.get(variant, ()))
+            if variant in self.postings:
+                found.add(variant)
+        found.discard(term)
+        return found
