@@ -241,7 +241,7 @@ class Catalogue:
         wanted = normalise_message(message)
         return [e for e in self.codes if normalise_message(e.message) == wanted]
 
-    @property
+    @cached_property
     def http_statuses(self) -> list[int]:
         return sorted({e.http_status for e in self.codes})
 

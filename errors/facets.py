@@ -5,7 +5,9 @@ other groups' filters apply, the option's own group is replaced by the option al
 "1xxx" never turns the counts of "2xxx" to zero, and every count is what a click would show.
 """
 
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode
 from errors.search import Filters, SearchRequest, search
@@ -36,20 +38,50 @@ class Facets:
         return self.categories + self.verdicts + self.statuses
 
 
-def _count(entries: list[ErrorCode], filters: Filters) -> int:
-    return sum(1 for entry in entries if filters.allows(entry))
+def _counts(
+    entries: Sequence[ErrorCode], chosen: Filters
+) -> tuple[Counter[str], Counter[str], Counter[int]]:
+    """Per category, verdict and status: the entries that ticking it alone in its group shows.
+
+    One pass over the entries: an entry counts for its own category when the other groups'
+    filters let it through, and likewise for its verdict and its status.
+    """
+    if not chosen.active:
+        return (
+            Counter(e.category.id for e in entries),
+            Counter(e.retry.verdict for e in entries),
+            Counter(e.http_status for e in entries),
+        )
+    categories: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
+    statuses: Counter[int] = Counter()
+    for entry in entries:
+        in_category = not chosen.categories or entry.category.id in chosen.categories
+        in_verdict = not chosen.verdicts or entry.retry.verdict in chosen.verdicts
+        in_status = not chosen.statuses or entry.http_status in chosen.statuses
+        if in_verdict and in_status:
+            categories[entry.category.id] += 1
+        if in_category and in_status:
+            verdicts[entry.retry.verdict] += 1
+        if in_category and in_verdict:
+            statuses[entry.http_status] += 1
+    return categories, verdicts, statuses
 
 
-def facets(wanted: SearchRequest, catalogue: Catalogue) -> Facets:
-    # One search for the words; the filters are cheap predicates applied to its hits.
-    matching = search(SearchRequest(q=wanted.q), catalogue).entries
+def facets(
+    wanted: SearchRequest, catalogue: Catalogue, matching: Sequence[ErrorCode] | None = None
+) -> Facets:
+    """`matching`: the codes the words alone find, when the caller has them already."""
+    if matching is None:
+        matching = search(SearchRequest(q=wanted.q), catalogue).entries
     chosen = wanted.filters
+    per_category, per_verdict, per_status = _counts(matching, chosen)
     categories = tuple(
         Option(
             "category",
             category.id,
             f"{category.id} {category.name}",
-            _count(matching, replace(chosen, categories=(category.id,))),
+            per_category[category.id],
             category.id in chosen.categories,
         )
         for category in catalogue.categories
@@ -59,7 +91,7 @@ def facets(wanted: SearchRequest, catalogue: Catalogue) -> Facets:
             "retry",
             verdict,
             verdict,
-            _count(matching, replace(chosen, verdicts=(verdict,))),
+            per_verdict[verdict],
             verdict in chosen.verdicts,
         )
         for verdict in VERDICTS
@@ -69,7 +101,7 @@ def facets(wanted: SearchRequest, catalogue: Catalogue) -> Facets:
             "http",
             str(status),
             str(status),
-            _count(matching, replace(chosen, statuses=(status,))),
+            per_status[status],
             status in chosen.statuses,
         )
         for status in catalogue.http_statuses

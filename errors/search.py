@@ -18,8 +18,9 @@ title, summary and text (`search_guides`).
 """
 
 import re
+import zlib
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import overload
@@ -195,15 +196,12 @@ def _field_texts(entry: ErrorCode) -> tuple[str, ...]:
 class SearchIndex:
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
+        # The guidance as searched, for snippets: kept compressed (a tenth of a page's memory),
+        # since stripping the Markdown again for each hit shown costs more than inflating it.
+        self.guidance: dict[int, bytes] = {}
         self.words = WordIndex(
-            (
-                entry.code,
-                [
-                    *(words(text) for text in _field_texts(entry)),
-                    words(plain_guidance(entry.guidance_source)),
-                ],
-            )
-            for entry in catalogue.codes
+            (entry.code, [*(words(text) for text in _field_texts(entry)), words(guidance)])
+            for entry, guidance in self._plain_guidance(catalogue)
         )
         self.code_numbers = tuple(sorted(str(entry.code) for entry in catalogue.codes))
         self.phrases = {
@@ -213,6 +211,12 @@ class SearchIndex:
             )
             for entry in catalogue.codes
         }
+
+    def _plain_guidance(self, catalogue: Catalogue) -> Iterator[tuple[ErrorCode, str]]:
+        for entry in catalogue.codes:
+            guidance = plain_guidance(entry.guidance_source)
+            self.guidance[entry.code] = zlib.compress(guidance.encode(), 6)
+            yield entry, guidance
 
     # --- matching one term -------------------------------------------------------------------
 
@@ -250,11 +254,11 @@ class SearchIndex:
                 scores[int(text)] = CODE_PREFIX
         # A number is also a word of the text: "429" the status, "164" in E.164, "10" in 10 MB.
         if len(term) > 1:
-            codes, masks = self.words.documents(term)
-            for code, mask in zip(codes, masks, strict=True):
+            for mask, codes in self.words.documents(term):
                 weight = _CODE_WEIGHTS[mask]
-                bonus = CODE_PREFIX if weight == HTTP else 0
-                scores[code] = max(scores.get(code, 0), bonus + weight)
+                weight += CODE_PREFIX if weight == HTTP else 0
+                for code in codes:
+                    scores[code] = max(scores.get(code, 0), weight)
         return scores
 
     def _term_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
@@ -274,15 +278,15 @@ class SearchIndex:
     def search(self, q: str, filters: Filters = Filters()) -> "Results":
         terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
-            codes = self.catalogue.codes
-            chosen = [e for e in codes if filters.allows(e)] if filters.active else codes
-            return Results(self, [(e, 0) for e in chosen], [])
+            everything = self.catalogue.codes
+            chosen = [e for e in everything if filters.allows(e)] if filters.active else everything
+            return Results(self, [e.code for e in chosen], {}, [])
         among_words = not all(term.isdigit() for term in terms)
         scored = [(term, self._term_scores(term, among_words)) for term in terms]
         # A word found nowhere ("teh", "please") does not empty the results.
         scored = [(t, s) for t, s in scored if s] if len(scored) > 1 else scored
         if not scored:
-            return Results(self, [], terms)
+            return Results(self, [], {}, terms)
         full = _combine([s for _, s in scored])
         partial: dict[int, float] = {}
         last_term = scored[-1][0]
@@ -295,21 +299,25 @@ class SearchIndex:
                 if code not in full
             }
         phrase = phrase_text(q) if len(phrase_text(q).split()) > 1 else ""
-        ranked = []
-        for complete, found in ((True, full), (False, partial)):
-            for code, score in found.items():
-                entry = self.catalogue.get(code)
-                if entry is None or not filters.allows(entry):
-                    continue
-                if phrase:
-                    head, troubleshooting = self.phrases[code]
-                    if phrase in head:
-                        score += PHRASE_BONUS
-                    elif phrase in troubleshooting:
-                        score += TROUBLESHOOTING_PHRASE_BONUS
-                ranked.append((not complete, -score, code, entry))
-        ranked.sort(key=lambda row: row[:3])
-        return Results(self, [(entry, -negative) for _, negative, _, entry in ranked], terms)
+        ranked: list[int] = []
+        scores: dict[int, float] = {}
+        for found in (full, partial):
+            codes = sorted(found)
+            if filters.active:
+                get = self.catalogue.get
+                codes = [code for code in codes if filters.allows(get(code))]  # type: ignore[arg-type]
+            if phrase:
+                found = {code: found[code] + self._phrase_bonus(code, phrase) for code in codes}
+            # Best first; sorted() is stable, so codes of equal score stay in code order.
+            ranked += sorted(codes, key=found.__getitem__, reverse=True)
+            scores.update((code, found[code]) for code in codes)
+        return Results(self, ranked, scores, terms)
+
+    def _phrase_bonus(self, code: int, phrase: str) -> float:
+        head, troubleshooting = self.phrases[code]
+        if phrase in head:
+            return PHRASE_BONUS
+        return TROUBLESHOOTING_PHRASE_BONUS if phrase in troubleshooting else 0
 
     def hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
         if not terms:
@@ -318,7 +326,7 @@ class SearchIndex:
             return Hit(entry, score, "code")
         texts = [*_field_texts(entry), None]
         for weight, text in zip(FIELDS, texts, strict=True):
-            text = plain_guidance(entry.guidance_source) if text is None else text
+            text = zlib.decompress(self.guidance[entry.code]).decode() if text is None else text
             found = _find_any(text, terms)
             if found is not None:
                 snippet = _snippet(text, *found) if weight in (TROUBLESHOOTING, GUIDANCE) else None
@@ -333,13 +341,21 @@ class Results(Sequence[Hit]):
     """The ranked hits of one search. A Hit (its field and snippet) is made only when read: a
     page shows 50 or 100 of up to 9,000 matches, and the count needs none of them."""
 
-    def __init__(self, index: SearchIndex, ranked: list[tuple[ErrorCode, float]], terms: list[str]):
+    def __init__(
+        self, index: SearchIndex, ranked: list[int], scores: dict[int, float], terms: list[str]
+    ):
         self.searched = index
-        self.ranked = ranked
+        self.ranked = ranked  # code numbers, best first
+        self.scores = scores  # code -> score (none without words: every code scores 0)
         self.terms = terms
 
     def __len__(self) -> int:
         return len(self.ranked)
+
+    def _hit(self, code: int) -> Hit:
+        entry = self.searched.catalogue.get(code)
+        assert entry is not None
+        return self.searched.hit(entry, self.scores.get(code, 0), self.terms)
 
     @overload
     def __getitem__(self, position: int) -> Hit: ...
@@ -347,13 +363,13 @@ class Results(Sequence[Hit]):
     def __getitem__(self, position: slice) -> list[Hit]: ...
     def __getitem__(self, position: int | slice) -> Hit | list[Hit]:
         if isinstance(position, slice):
-            return [self.searched.hit(e, s, self.terms) for e, s in self.ranked[position]]
-        entry, score = self.ranked[position]
-        return self.searched.hit(entry, score, self.terms)
+            return [self._hit(code) for code in self.ranked[position]]
+        return self._hit(self.ranked[position])
 
     @property
     def entries(self) -> list[ErrorCode]:
-        return [entry for entry, _ in self.ranked]
+        get = self.searched.catalogue.get
+        return [get(code) for code in self.ranked]  # type: ignore[misc]
 
 
 def _combine(term_scores: list[dict]) -> dict:
@@ -367,24 +383,18 @@ def _combine(term_scores: list[dict]) -> dict:
 def word_scores(index: WordIndex, weights: list[int], term: str) -> dict[int, float]:
     """Document -> score of `term`: the best field holding the word itself, a longer word it
     starts (3+ letters, PREFIX_FACTOR) or, when the word is unknown, a word one typo away."""
-    codes, masks = index.documents(term)
-    scores: dict[int, float] = {
-        code: weights[mask] * 1.0 for code, mask in zip(codes, masks, strict=True)
-    }
-
-    def take(word: str, factor: float) -> None:
-        codes, masks = index.documents(word)
-        for code, mask in zip(codes, masks, strict=True):
-            weight = weights[mask] * factor
-            if weight > scores.get(code, 0):
-                scores[code] = weight
-
+    found = [(weights[mask] * 1.0, codes) for mask, codes in index.documents(term)]
     if len(term) >= 3:
         for word in index.starting_with(term):
-            take(word, PREFIX_FACTOR)
+            found += [(weights[m] * PREFIX_FACTOR, codes) for m, codes in index.documents(word)]
     if term not in index:
         for word in index.one_typo_from(term):
-            take(word, TYPO_FACTOR)
+            found += [(weights[m] * TYPO_FACTOR, codes) for m, codes in index.documents(word)]
+    # Weakest first, so each document ends with its best score; dict.fromkeys keeps it in C.
+    found.sort(key=lambda pair: pair[0])
+    scores: dict[int, float] = {}
+    for weight, codes in found:
+        scores.update(dict.fromkeys(codes, weight))
     return scores
 
 

@@ -2,8 +2,10 @@
 
 At 9,000 codes the words of every code's texts make a few million (word, code) pairs; kept as a
 dict of dicts they would cost a worker tens of megabytes and a snapshot seconds to read. Here a
-word holds two flat arrays instead: the numbers of the documents that contain it, and for each a
-bit mask of the fields it appears in (bit i = field i, in the order the documents were given).
+word holds a few flat arrays instead: the numbers of the documents that contain it, grouped by the
+fields it appears in (a bit mask: bit i = field i, in the order the documents were given). Grouped
+that way, a scorer gives a whole array one weight at once (`dict.fromkeys`), with no Python loop
+over thousands of documents.
 
 The index knows nothing of scores: how much each field counts, prefixes and typos are weighed in
 errors/search.py, so a change of weights needs no new index. What it answers fast, whatever the
@@ -16,13 +18,20 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-Postings = tuple[array, bytes]  # document numbers ("H": below 65,536), field masks
-NOTHING: Postings = (array("H"), b"")
+# (field mask, numbers of the documents with the word in exactly those fields ("H": < 65,536))
+Postings = tuple[tuple[int, array], ...]
 TYPO_MIN_LENGTH = 4  # shorter words are matched exactly or by prefix only
 
 
 def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _grouped(masks: dict[int, int]) -> Postings:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for number, mask in masks.items():
+        groups[mask].append(number)
+    return tuple((mask, array("H", numbers)) for mask, numbers in sorted(groups.items()))
 
 
 class WordIndex:
@@ -34,9 +43,7 @@ class WordIndex:
                 for word in found:
                     held = masks[word]
                     held[number] = held.get(number, 0) | 1 << bit
-        self.postings: dict[str, Postings] = {
-            word: (array("H", held.keys()), bytes(held.values())) for word, held in masks.items()
-        }
+        self.postings: dict[str, Postings] = {word: _grouped(held) for word, held in masks.items()}
         self.vocabulary = tuple(sorted(self.postings))
         variants: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
@@ -49,7 +56,7 @@ class WordIndex:
         return word in self.postings
 
     def documents(self, word: str) -> Postings:
-        return self.postings.get(word, NOTHING)
+        return self.postings.get(word, ())
 
     def starting_with(self, prefix: str) -> Iterator[str]:
         """Words of the vocabulary that start with `prefix`, longer than it, in order."""

@@ -121,7 +121,8 @@ def _results_context(request: HttpRequest) -> dict:
         "suggestions": SUGGESTIONS,
         "ranked": ranked,
         "groups": [] if ranked else _grouped(page.items),
-        "facets": facets(wanted, catalogue),
+        # Without filters, the hits are what the words alone find: no second search.
+        "facets": facets(wanted, catalogue, None if wanted.filters.active else hits.entries),
     }
     if not hits and wanted.q and wanted.filters.active:
         # Say so when the filters, not the words, are what empties the page.

@@ -1,0 +1,100 @@
+"""The compact search index: what it holds, and that a search does only the work a page shows."""
+
+import pickle
+from array import array
+
+import pytest
+
+from errors import search as module
+from errors.facets import facets
+from errors.loading import get_catalogue
+from errors.search import Filters, SearchIndex, SearchRequest, search
+from errors.searchindex import WordIndex
+
+
+def test_a_word_holds_flat_arrays_of_codes_grouped_by_field():
+    index = SearchIndex(get_catalogue())
+    groups = index.words.documents("limit")
+    assert groups and all(isinstance(codes, array) for _, codes in groups)
+    masks = [mask for mask, _ in groups]
+    assert masks == sorted(set(masks))
+    # 1007's message is "Rate limit exceeded": the message field is bit 0.
+    assert any(mask & 1 and 1007 in codes for mask, codes in groups)
+    assert index.words.documents("no-such-word") == ()
+
+
+def test_prefixes_and_typos_come_from_the_vocabulary():
+    words = WordIndex([(1, [["webhook", "webhooks"]]), (2, [["attachment"]])])
+    assert list(words.starting_with("webh")) == ["webhook", "webhooks"]
+    assert list(words.starting_with("webhook")) == ["webhooks"]
+    assert words.one_typo_from("webhok") == {"webhook"}
+    assert words.one_typo_from("attachmnet") == {"attachment"}  # two letters swapped
+    assert words.one_typo_from("atachmnt") == set()  # two letters missing
+    assert words.one_typo_from("atachment") == {"attachment"}
+    assert words.one_typo_from("web") == set()  # too short to guess
+
+
+def test_weights_are_the_scorers_not_the_index():
+    assert module.best_weights((100, 10)) == [0, 100, 10, 100]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    made = []
+    original = SearchIndex.hit
+
+    def hit(self, entry, score, terms):
+        made.append(entry.code)
+        return original(self, entry, score, terms)
+
+    monkeypatch.setattr(SearchIndex, "hit", hit)
+    return made
+
+
+def test_a_search_makes_hits_only_for_what_is_read(counted):
+    results = search(SearchRequest(q="the"))
+    assert len(results) > 20 and counted == []
+    shown = results[:5]
+    assert [hit.entry.code for hit in shown] == results.ranked[:5]
+    assert len(counted) == 5
+    assert results[0].entry.code == results.ranked[0]
+
+
+def test_the_catalogue_page_makes_hits_for_its_rows_only(client, counted):
+    response = client.get("/errors/", {"q": "the"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 0 < len(counted) <= 50
+
+
+def test_without_filters_the_facets_reuse_the_search(client, monkeypatch):
+    calls = []
+    original = SearchIndex.search
+
+    def counting(self, q, *args):
+        calls.append(q)
+        return original(self, q, *args)
+
+    monkeypatch.setattr(SearchIndex, "search", counting)
+    client.get("/errors/", {"q": "webhook"}, headers={"HX-Request": "true"})
+    assert len(calls) == 1
+    calls.clear()
+    client.get("/errors/", {"q": "webhook", "retry": "no"}, headers={"HX-Request": "true"})
+    assert len(calls) == 2  # the filtered hits, and the words alone for the counts
+
+
+def test_facet_counts_are_one_pass_but_the_same_as_searching():
+    catalogue = get_catalogue()
+    wanted = SearchRequest(q="failed", filters=Filters(verdicts=("no",), statuses=(404, 500)))
+    found = facets(wanted, catalogue)
+    for option in found.categories:
+        alone = Filters(categories=(option.value,), verdicts=("no",), statuses=(404, 500))
+        assert option.count == len(search(SearchRequest(q="failed", filters=alone), catalogue))
+
+
+def test_the_snapshot_keeps_the_compact_index():
+    catalogue = get_catalogue()
+    index = module.index_for(catalogue)
+    again = pickle.loads(pickle.dumps(index))
+    assert again.words.vocabulary == index.words.vocabulary
+    assert again.words.documents("webhook") == index.words.documents("webhook")
+    assert again.guidance == index.guidance
