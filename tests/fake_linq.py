@@ -113,7 +113,8 @@ def serve(fake: FakeLinq, tls: tuple[str, str] | None = None) -> tuple[Threading
             if self.path in fake.media:
                 status, content_type, data = fake.media[self.path]
                 self.send_response(status)
-                self.send_header("Content-Type", content_type)
+                if content_type:  # "" serves the file without a Content-Type
+                    self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -92,6 +92,8 @@ def test_the_media_snippet_passes_a_public_https_file_of_a_supported_type(
          "the bytes are not image/png"),
         ("/files/video.mp4", {"/files/video.mp4": (200, "video/mp4", b"\0" * (10 * 2**20 + 1))},
          "larger than 10 MB: pre-upload it"),
+        ("/files/brochure.pdf", {"/files/brochure.pdf": (200, "", PDF)},
+         "no content-type is not among the supported types"),
     ],
 )  # fmt: skip
 def test_the_media_snippet_names_what_linq_would_refuse(

@@ -21,6 +21,7 @@ answer=$(curl -sS -o "$BODY" -w '%{http_code} %{content_type}' --max-time 30 \
 result=$?
 status="${answer%% *}"
 kind=$(tr '[:upper:]' '[:lower:]' <<<"${answer#* }" | cut -d';' -f1 | tr -d ' ')
+kind="${kind:-no content-type}"
 if [ "$result" = 63 ]; then
   problems+=("larger than 10 MB: pre-upload it with POST /v3/attachments (5005)")
 elif [ "$result" = 60 ]; then

@@ -53,12 +53,15 @@ async function problemsWith(url) {
   if (!response.ok) {
     return [...problems, `the URL answers HTTP ${response.status}: it must be public (5002, 5007)`];
   }
-  const kind = (response.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const served = response.headers.get("content-type") || "no Content-Type";
+  const kind = served.split(";")[0].trim().toLowerCase();
   const content = await readAtMost(response, LIMIT);
   if (content.length > LIMIT) {
     problems.push("larger than 10 MB: pre-upload it with POST /v3/attachments (5005)");
   }
-  if (!SUPPORTED.has(kind)) problems.push(`${kind} is not among the supported types listed here (5004)`);
+  if (!SUPPORTED.has(kind)) {
+    problems.push(`${kind} is not among the supported types listed here (5004)`);
+  }
   const path = new URL(url).pathname;
   const extension = path.includes(".") ? path.slice(path.lastIndexOf(".")).toLowerCase() : "";
   const expected = BY_EXTENSION[extension];

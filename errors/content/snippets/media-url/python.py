@@ -38,7 +38,8 @@ def problems_with(url: str) -> list[str]:
     try:
         # No Authorization header: Linq fetches it without your credentials, so must anyone.
         with urllib.request.urlopen(url, timeout=30) as response:
-            kind = response.headers.get_content_type()
+            served = response.headers.get("Content-Type") or "no Content-Type"
+            kind = served.split(";")[0].strip().lower()
             content = response.read(LIMIT + 1)
     except urllib.error.HTTPError as error:
         return [*problems, f"the URL answers HTTP {error.code}: it must be public (5002, 5007)"]
