@@ -27,6 +27,7 @@ from errors.parsing import (
     load_guides,
     read_file,
 )
+from errors.snippets import SnippetSet
 from errors.sources import load_registry
 
 
@@ -54,11 +55,12 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     guides = load_guides(folder / "guides", registry, problems)
     entries: dict[int, ErrorCode] = {}
     see_targets = _see_targets(guides)
+    snippet_sets: dict[str, tuple[SnippetSet | None, list[str]]] = {}
     for path in sorted((folder / "codes").glob("*.md")):
         source = read_file(path, problems)
         if source is None:
             continue
-        entry = load_code(source, categories, guides, registry, see_targets, problems)
+        entry = load_code(source, categories, guides, registry, see_targets, problems, snippet_sets)
         if entry is not None:
             # Each file is named after its code, so no code can be defined twice.
             entries[entry.code] = entry

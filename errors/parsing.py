@@ -25,7 +25,7 @@ from errors.catalogue import (
     Guide,
     RetryVerdict,
 )
-from errors.snippets import load_set
+from errors.snippets import SnippetSet, load_set
 from errors.sources import Source, read_sources
 from errors.traceids import TRACE_ID
 
@@ -224,7 +224,11 @@ def load_code(
     registry: dict[str, Source],
     see_targets: dict[str, str],
     problems: Problems,
+    snippet_sets: dict[str, tuple[SnippetSet | None, list[str]]] | None = None,
 ) -> ErrorCode | None:
+    """One code file as an entry, or None with its problems added. `snippet_sets` keeps each
+    snippet set read during one load, so the codes that share a set share one object (with
+    its highlighted HTML) instead of a copy each."""
     path = source.path
     start = len(problems)
     code = _require(source, "code", int, problems)
@@ -244,7 +248,13 @@ def load_code(
     _split_notes(source, problems)  # the notes section, if any, must come last
     snippet_set = None
     if "snippet" in source.meta:
-        snippet_set, snippet_problems = load_set(path.parent.parent, source.meta["snippet"])
+        name = source.meta["snippet"]
+        if snippet_sets is None or not isinstance(name, str):
+            snippet_set, snippet_problems = load_set(path.parent.parent, name)
+        else:
+            if name not in snippet_sets:
+                snippet_sets[name] = load_set(path.parent.parent, name)
+            snippet_set, snippet_problems = snippet_sets[name]
         for message in snippet_problems:
             problems.add(path, "snippet", message)
 

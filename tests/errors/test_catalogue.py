@@ -103,3 +103,15 @@ def test_the_start_up_check_does_the_first_load(monkeypatch, settings):
 
     monkeypatch.setattr(markdown, "render", render_again)
     assert entry_for(1007).message == "Rate limit exceeded"
+
+
+def test_codes_that_share_a_snippet_set_share_one_object():
+    # One load reads and highlights each set once, so a snapshot (and a worker) holds it once.
+    users: dict[str, list[int]] = {}
+    objects: dict[str, set[int]] = {}
+    for entry in get_catalogue().codes:
+        if entry.snippet_set is not None:
+            users.setdefault(entry.snippet_set.name, []).append(entry.code)
+            objects.setdefault(entry.snippet_set.name, set()).add(id(entry.snippet_set))
+    assert any(len(codes) > 1 for codes in users.values())
+    assert all(len(ids) == 1 for ids in objects.values())
