@@ -12,9 +12,18 @@ read, no CSRF token or CSP nonce drawn, no trace id in the body, a status of 200
 cache is bounded in bytes (RESPONSE_CACHE_BYTES, 0 turns it off) and drops the least recently
 used entries first. Each entry also keeps its Brotli and gzip encodings once made, for
 `linqdocs.compression`.
+
+RESPONSE_CACHE=shared keeps the entries in Django's cache instead (CACHES["default"]: Redis or
+the database table, from CACHE_URL), so every worker and every host renders a page once per
+content version between them. The key holds the content version, so an entry never goes stale;
+an entry larger than RESPONSE_CACHE_BYTES is not kept, and the backend's own limits evict. A
+shared cache that fails (Redis down) only costs the rendering: the view runs as if nothing was
+kept.
 """
 
 import gzip
+import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +32,7 @@ from functools import wraps
 
 import brotli
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
@@ -30,6 +40,9 @@ CACHED_STATUSES = (200, 404)
 # The view's own headers are kept; those the middleware adds per response are not.
 PER_RESPONSE_HEADERS = frozenset({"x-trace-id", "set-cookie", "date"})
 ENTRY_OVERHEAD = 500  # bytes for the key, the headers and the bookkeeping of one entry
+SHARED_TIMEOUT = 7 * 24 * 3600  # seconds; keys name the content version, so only space expires
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -39,6 +52,7 @@ class Stored:
     body: bytes
     encodings: dict[str, bytes] = field(default_factory=dict)
     kept: bool = False  # in the cache, so its encodings count against the budget
+    key: tuple | None = field(default=None, compare=False)  # where the cache keeps it
 
     @property
     def size(self) -> int:
@@ -50,7 +64,7 @@ class Stored:
         if body is None:
             body = self.encodings[coding] = encode(self.body, coding)
             if self.kept:
-                responses.grew(len(body))
+                store().grew(self, len(body))
         return body
 
     def response(self) -> HttpResponse:
@@ -89,6 +103,7 @@ class ResponseCache:
     def put(self, key: tuple, stored: Stored) -> None:
         if stored.size > self.budget:  # a budget of 0 keeps nothing
             return
+        stored.key = key
         with self._lock:
             previous = self._entries.pop(key, None)
             if previous is not None:
@@ -98,7 +113,7 @@ class ResponseCache:
             self._bytes += stored.size
             self._evict()
 
-    def grew(self, by: int) -> None:
+    def grew(self, stored: Stored, by: int) -> None:
         with self._lock:
             self._bytes += by
             self._evict()
@@ -120,7 +135,63 @@ class ResponseCache:
         return len(self._entries)
 
 
-responses = ResponseCache()
+class SharedResponseCache:
+    """The same entries in Django's cache, for every worker and host that uses it."""
+
+    def __init__(self) -> None:
+        self._written: set[str] = set()
+
+    @property
+    def budget(self) -> int:
+        return settings.RESPONSE_CACHE_BYTES
+
+    @staticmethod
+    def name(key: tuple) -> str:
+        return "response:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def get(self, key: tuple) -> Stored | None:
+        try:
+            stored = caches["default"].get(self.name(key))
+        except Exception as error:  # the cache is down: render instead
+            log.warning("shared response cache unavailable: %s", error)
+            return None
+        return stored if isinstance(stored, Stored) and stored.key == key else None
+
+    def put(self, key: tuple, stored: Stored) -> None:
+        if stored.size > self.budget:
+            return
+        stored.key, stored.kept = key, True
+        self._write(stored)
+
+    def grew(self, stored: Stored, by: int) -> None:
+        self._write(stored)  # with its new encoding, so no other worker compresses it again
+
+    def _write(self, stored: Stored) -> None:
+        assert stored.key is not None
+        name = self.name(stored.key)
+        try:
+            caches["default"].set(name, stored, SHARED_TIMEOUT)
+        except Exception as error:
+            log.warning("shared response cache unavailable: %s", error)
+            return
+        self._written.add(name)
+
+    def clear(self) -> None:
+        """Forget what this process wrote (other processes' entries stay: they are valid)."""
+        caches["default"].delete_many(list(self._written))
+        self._written.clear()
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+
+responses = ResponseCache()  # in this process's memory: the default
+shared = SharedResponseCache()
+
+
+def store() -> ResponseCache | SharedResponseCache:
+    """Where rendered responses are kept, by settings.RESPONSE_CACHE ("memory" or "shared")."""
+    return shared if settings.RESPONSE_CACHE == "shared" else responses
 
 
 def _belongs_to_the_request(request: HttpRequest, response: HttpResponse) -> bool:
@@ -166,14 +237,15 @@ def cached[R: HttpRequest](variant: Callable[[R], str]) -> Callable:
                 request.get_host(),
                 request.get_full_path(),
             )
-            stored = responses.get(key) if responses.budget else None
+            kept = store()
+            stored = kept.get(key) if kept.budget else None
             if stored is not None:
                 return stored.response()
             response = view(request, *args, **kwargs)
             stored = _keep(request, response)
             if stored is not None:
                 # Kept when the cache is on; compressible either way (linqdocs.compression).
-                responses.put(key, stored)
+                kept.put(key, stored)
                 response.stored = stored  # type: ignore[attr-defined]
             return response
 

@@ -200,8 +200,15 @@ CONTENT_DIR = Path(os.environ.get("LINQDOCS_CONTENT_DIR", BASE_DIR / "errors" / 
 # large catalogue then starts in a fraction of the time. Writable by the app only; empty: off.
 CATALOGUE_CACHE_DIR = os.environ.get("CATALOGUE_CACHE_DIR", str(BASE_DIR / ".cache"))
 # Catalogue pages, fragments, JSON and files for tools are made once per content version and kept
-# in each worker's memory, with their Brotli and gzip forms, up to this many bytes (0: off).
+# with their Brotli and gzip forms: in each worker's memory up to this many bytes (0: off), or
+# with RESPONSE_CACHE=shared in the cache of CACHE_URL (Redis, the database), shared by every
+# worker and host (then RESPONSE_CACHE_BYTES is the largest single response kept).
 RESPONSE_CACHE_BYTES = env_int("RESPONSE_CACHE_BYTES", 16 * 1024 * 1024)
+RESPONSE_CACHE = os.environ.get("RESPONSE_CACHE", "memory").strip().lower() or "memory"
+if RESPONSE_CACHE not in {"memory", "shared"}:
+    raise ImproperlyConfigured(
+        f"RESPONSE_CACHE {RESPONSE_CACHE!r} is not understood: use memory (the default) or shared."
+    )
 
 # --- Diagnosis --------------------------------------------------------------------------------
 
