@@ -124,8 +124,13 @@ def validate_content(folder: Path) -> list[ContentProblem]:
     """Every problem in the content folder, each naming its file and field.
 
     Validating means loading; a folder without problems is kept as loaded, so the system checks
-    that run at start-up also do the first request's loading.
+    that run at start-up also do the first request's loading. A folder this process has loaded
+    already, unchanged since (same files, sizes and times), is valid without a second load: the
+    checks run more than once in a process that calls several commands.
     """
+    kept = _loaded.get(Path(folder))
+    if kept is not None and kept.snapshot_key == snapshots.key(Path(folder)):
+        return []
     catalogue, problems = _load(Path(folder))
     if catalogue is not None:
         _loaded.setdefault(Path(folder), catalogue)

@@ -115,3 +115,16 @@ def test_codes_that_share_a_snippet_set_share_one_object():
             objects.setdefault(entry.snippet_set.name, set()).add(id(entry.snippet_set))
     assert any(len(codes) > 1 for codes in users.values())
     assert all(len(ids) == 1 for ids in objects.values())
+
+
+def test_a_second_check_in_one_process_does_not_load_again(monkeypatch, settings):
+    from errors import loading as module
+
+    monkeypatch.setattr(module, "_loaded", {})
+    assert module.validate_content(settings.CONTENT_DIR) == []
+
+    def load_again(folder):
+        raise AssertionError("the content was loaded a second time")
+
+    monkeypatch.setattr(module, "_load", load_again)
+    assert module.validate_content(settings.CONTENT_DIR) == []  # `check`, then `migrate`
