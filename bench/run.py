@@ -17,6 +17,8 @@ as in production) on 127.0.0.1, pinned with taskset to CPU 0; the keep-alive cli
    (errors/synthetic.py, written to a temporary folder and pointed at with LINQDOCS_CONTENT_DIR):
    `migrate` (which runs the checks), start-up to the first 200, worker memory, and the work that
    grows with the catalogue, measured with the response cache off so every request computes.
+5. Search, in process (bench/searchtimes.py, this tree only): the CPU time of a table of realistic
+   queries at 48 codes and at `--codes`, the search alone and the whole htmx fragment view.
 
 Absolute numbers drift between runs and machines (and this machine is shared); the ratios are
 what to compare. Everything stays on loopback, stops by itself, and writes
@@ -35,10 +37,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))  # run as a script: bench/run.py
 
-from bench.scale import measure_scale  # noqa: E402
+from bench.scale import measure_scale, search_times  # noqa: E402
 from bench.scenarios import first_view, route_scenarios, run, run_pastes  # noqa: E402
 from bench.servers import Server, cpus, export_revision, migrate, production_env  # noqa: E402
-from bench.tables import kb, paste_table, routes_table, scale_table  # noqa: E402
+from bench.tables import kb, paste_table, routes_table, scale_table, search_table  # noqa: E402
 
 RESULTS = BASE_DIR / "bench" / "results"
 
@@ -86,6 +88,7 @@ def main() -> None:
                 server.stop()
 
         scale = {}
+        searched: dict[str, dict] = {}
         if options.codes:
             from errors import synthetic
 
@@ -96,6 +99,11 @@ def main() -> None:
                     scale[name] = measure_scale(
                         name, source, folder, workdir, server_cpu, options.seconds / 2, 2
                     )
+            # This tree only: an older revision's search has another interface.
+            for codes, folder in ((48, None), (options.codes, content)):
+                timed = search_times(BASE_DIR, folder, workdir)
+                if timed is not None:
+                    searched[f"{codes} codes"] = timed
 
     print(f"linqdocs bench, {report['when']}: {options.rounds} rounds x {options.seconds} s")
     print(f"  {placement}; {report['machine']}")
@@ -108,6 +116,8 @@ def main() -> None:
     if scale:
         scale_table(scale)
         report["scale"] = scale
+    if searched:
+        report["search"] = search_table(searched)
     with tempfile.TemporaryDirectory(prefix="linqdocs-bench-") as workdir_name:
         os.environ.update(production_env(Path(workdir_name), None, cache_bytes=0))
         os.environ["DJANGO_SETTINGS_MODULE"] = "linqdocs.settings"

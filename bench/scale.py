@@ -3,10 +3,12 @@
 Measured with the response cache off, so every request computes what grows with the catalogue.
 """
 
+import json
+import subprocess
 from pathlib import Path
 
 from bench.scenarios import HX, MISTYPED, TEXT, Scenario, run
-from bench.servers import Server, TooSlow, migrate, production_env
+from bench.servers import PATIENCE, PYTHON, Server, TooSlow, migrate, production_env
 
 
 def scale_scenarios() -> list[Scenario]:
@@ -49,3 +51,26 @@ def measure_scale(
         },
     )
     return result
+
+
+def search_times(source: Path, content: Path | None, workdir: Path) -> dict | None:
+    """bench/searchtimes.py on `content` (None: the real catalogue), in a child process."""
+    folder = workdir / f"search-{content.name if content else 'real'}"
+    folder.mkdir()
+    env = production_env(folder, content, cache_bytes=0)
+    env["LOG_LEVEL"] = "WARNING"
+    try:
+        migrate(source, env)  # the database the fragment view's middleware expects
+        done = subprocess.run(
+            [PYTHON, "bench/searchtimes.py"],
+            cwd=source,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+        )
+    except (TooSlow, subprocess.SubprocessError) as failed:
+        print(f"  search times not measured: {failed}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -88,3 +88,26 @@ def paste_table(title: str, timings: list[PasteTiming], with_answer: bool) -> li
     worst = max(timings[1:], key=lambda t: t.median_ms)
     print(f"  worst: {worst.name} at {worst.median_ms:.1f} ms ({worst.median_ms / baseline:.0f}x)")
     return rows
+
+
+def search_table(results: dict[str, dict]) -> list[dict]:
+    """Per query, the CPU ms of the search alone and of the whole fragment view, per catalogue."""
+    labels = list(results)
+    print("\nSearch, in process (CPU ms, best of 5; search alone / whole htmx fragment view)")
+    print(f"  {'query':<46}" + "".join(f" {label:>20}" for label in labels) + f" {'hits':>6}")
+    rows = []
+    queries = [row["query"] for row in next(iter(results.values()))["queries"]]
+    for number, query in enumerate(queries):
+        cells = [results[label]["queries"][number] for label in labels]
+        shown = "".join(f" {c['search_ms']:>8.2f} / {c['view_ms']:>7.2f}  " for c in cells)
+        print(f"  {query[:46]:<46}{shown} {cells[-1]['hits']:>6}")
+        rows.append({"query": query, **{label: c for label, c in zip(labels, cells, strict=True)}})
+    for label in labels:
+        found = results[label]["queries"]
+        worst = max(found, key=lambda row: row["search_ms"])
+        view = max(found, key=lambda row: row["view_ms"])
+        print(
+            f"  worst, {label}: search {worst['search_ms']:.2f} ms ({worst['query']!r}),"
+            f" view {view['view_ms']:.2f} ms ({view['query']!r})"
+        )
+    return rows
