@@ -5,14 +5,21 @@ format, guides and their Markdown, the JSON API's first page and each code, Open
 sitemap, robots, the changes feed) is requested through the whole Django stack, exactly as a
 visitor would get it, and written where a static server finds it: a URL ending in "/" becomes
 index.html (or index.json for JSON), any other URL its own file. Static files are copied under
-STATIC_URL. nginx or a CDN can then serve the reference, and Django only what needs it: requests
-with a query string (search, filters, pages), htmx requests, diagnosis and support (README,
-"Serving the reference as files").
+STATIC_URL.
+
+The pages those pages link to with a query string of pages and categories only (`/errors/?page=2`
+of a large catalogue, `/errors/?category=2xxx` from a breadcrumb, the JSON list's `next`) are
+followed and written too, the query kept in the file name after an "@": errors/index@page=2.html.
+nginx finds them with `$args` (README, "Serving the reference as files"). Django then serves only
+what needs it: search, other filters, htmx requests, diagnosis and support.
 """
 
+import html
+import re
 import shutil
+from collections import deque
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
@@ -23,6 +30,12 @@ from django.urls import reverse
 from errors.loading import get_catalogue
 
 FILE_SUFFIXES = {"text/html": "index.html", "application/json": "index.json"}
+# Query parameters of the pages written as files: what links between pages carry. A search (q)
+# or the other filters stay with Django.
+EXPORTED_PARAMETERS = frozenset({"page", "page_size", "category"})
+# Links in HTML (href) and in the JSON list (next, previous).
+LINK = re.compile(r'href="([^"]*)"|"(?:next|previous)":\s*"([^"]*)"')
+SAFE_QUERY = re.compile(r"[A-Za-z0-9=&_-]+")  # what nginx's map lets through (README)
 
 
 def site_paths() -> list[str]:
@@ -54,14 +67,30 @@ def site_paths() -> list[str]:
     return paths
 
 
-def file_for(path: str, content_type: str) -> str:
-    """Where a static server looks for `path`: index.html/index.json for a URL ending in "/"."""
+def file_for(url: str, content_type: str) -> str:
+    """Where a static server looks for `url`: index.html/index.json for a path ending in "/",
+    with the query string, if any, after an "@" (errors/index@page=2.html)."""
+    path, _, query = url.partition("?")
     if not path.endswith("/"):
-        return path.lstrip("/")
+        return path.lstrip("/") + (f"@{query}" if query else "")
     kind = content_type.split(";")[0].strip()
     if kind not in FILE_SUFFIXES:
-        raise CommandError(f"{path} answers {kind}, which has no index file name")
-    return path.lstrip("/") + FILE_SUFFIXES[kind]
+        raise CommandError(f"{url} answers {kind}, which has no index file name")
+    stem, _, suffix = FILE_SUFFIXES[kind].partition(".")
+    return path.lstrip("/") + stem + (f"@{query}" if query else "") + "." + suffix
+
+
+def linked_pages(body: str, pages: set[str]) -> list[str]:
+    """The links in `body` to one of `pages` with a query of page and category parameters."""
+    found = []
+    for match in LINK.finditer(body):
+        link = urlsplit(html.unescape(match[1] or match[2]))
+        if link.scheme or link.netloc or link.path not in pages or not link.query:
+            continue
+        names = {name for name, _ in parse_qsl(link.query, keep_blank_values=True)}
+        if names <= EXPORTED_PARAMETERS and SAFE_QUERY.fullmatch(link.query):
+            found.append(f"{link.path}?{link.query}")
+    return found
 
 
 class Command(BaseCommand):
@@ -84,14 +113,23 @@ class Command(BaseCommand):
         client = Client()
         secure = origin.scheme == "https"
         written = 0
-        for path in site_paths():
-            response = client.get(path, secure=secure, headers={"host": origin.netloc})
+        paths = site_paths()
+        pages, queue, seen = set(paths), deque(paths), set(paths)
+        while queue:
+            url = queue.popleft()
+            response = client.get(url, secure=secure, headers={"host": origin.netloc})
             if response.status_code != 200:
-                raise CommandError(f"{path} answered {response.status_code}")
-            file = target / file_for(path, response["Content-Type"])
+                raise CommandError(f"{url} answered {response.status_code}")
+            content_type = response["Content-Type"]
+            file = target / file_for(url, content_type)
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(response.content)
             written += 1
+            if content_type.startswith(("text/html", "application/json")):
+                for link in linked_pages(response.content.decode(), pages):
+                    if link not in seen:
+                        seen.add(link)
+                        queue.append(link)
         copied = self._copy_static(target)
         self.stdout.write(f"{written} pages and files, {copied} static files, in {target}")
 
