@@ -105,8 +105,7 @@
     var box = event.target.closest("[data-attach-paste-source]");
     var store = storage();
     if (!box || !store) return;
-    var source = document.getElementById(box.getAttribute("data-attach-paste-source"));
-    var paste = source && (source.value !== undefined ? source.value : source.textContent);
+    var paste = pasteOf(box);
     if (box.checked && paste) store.setItem(PASTE_KEY, paste);
     else store.removeItem(PASTE_KEY);
   });
@@ -127,16 +126,26 @@
 
   // A diagnosis's offer to attach the paste needs this script: without it the offer stays hidden
   // (the support link still carries code, status, trace id and endpoint). A new diagnosis starts
-  // with nothing attached.
+  // with nothing attached; the same paste diagnosed again (Back to the diagnosis, diagnose.js)
+  // keeps it attached and ticked.
+  function pasteOf(box) {
+    var source = document.getElementById(box.getAttribute("data-attach-paste-source"));
+    return source && (source.value !== undefined ? source.value : source.textContent);
+  }
   function showAttachOffers() {
     var offers = document.querySelectorAll("[data-attach-paste-offer]");
     var store = storage();
     if (!offers.length || !store) return;
-    store.removeItem(PASTE_KEY);
+    var attached = store.getItem(PASTE_KEY);
+    var still = false;
     offers.forEach(function (offer) {
       offer.hidden = false;
-      offer.querySelectorAll("[data-attach-paste-source]").forEach(function (box) { box.checked = false; });
+      offer.querySelectorAll("[data-attach-paste-source]").forEach(function (box) {
+        box.checked = attached !== null && pasteOf(box) === attached;
+        still = still || box.checked;
+      });
     });
+    if (!still) store.removeItem(PASTE_KEY);
   }
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target.querySelector && event.target.querySelector("[data-attach-paste-offer]")) showAttachOffers();
