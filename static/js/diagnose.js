@@ -1,5 +1,5 @@
 // linqdocs /diagnose/: examples fill the box, Ctrl+Enter submits, the result takes focus,
-// retry times count down.
+// retry times count down, Back brings the diagnosis back, Clear forgets it.
 // Loaded with `defer`; without it the examples are links that prefill the box on the server
 // and every retry time is still written out in UTC.
 (function () {
@@ -59,6 +59,105 @@
     if (result && event.target === result && result.querySelector("h2")) {
       result.focus({ preventScroll: true });
     }
+  });
+
+  // Back to this page brings the diagnosis back. The page is never cached (a POST answer on it
+  // holds a paste), so the browser loads it again, empty, on Back or Forward. After each answer
+  // the box shows the paste as the server read it, secrets masked (data-paste on the result, as
+  // without JavaScript), and this tab's own history entry keeps that masked copy: never the text
+  // as typed, never sent anywhere but to this form again. Arriving by Back or Forward with it,
+  // the page puts it in the box and diagnoses it again (a current answer, rate-limited like any).
+  // A new diagnosis replaces it; Clear, an emptied box or a reload drop it.
+  var KEPT = "linqdocsPaste";
+  var ATTACHED = "linqdocs:attached-paste"; // site.js: the paste attached to a support request
+  var submitted = null;
+
+  function box() {
+    return document.querySelector("[data-diagnose-box]");
+  }
+
+  function keptPaste() {
+    var state = window.history.state;
+    var paste = state && typeof state === "object" ? state[KEPT] : null;
+    return typeof paste === "string" ? paste : "";
+  }
+
+  function keepPaste(paste) {
+    var current = window.history.state;
+    var state = Object.assign({}, current && typeof current === "object" ? current : {});
+    if (paste) state[KEPT] = paste;
+    else if (!(KEPT in state)) return;
+    else delete state[KEPT];
+    try {
+      window.history.replaceState(state, "");
+    } catch (error) {
+      // Too large for this browser's history: Back shows the empty form, as it used to.
+    }
+  }
+
+  function arrivedByBackOrForward(event) {
+    if (event.persisted) return true;
+    var entries = window.performance && performance.getEntriesByType
+      ? performance.getEntriesByType("navigation") : [];
+    return entries.length > 0 && entries[0].type === "back_forward";
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var input = box();
+    if (input && event.detail.elt === input.form) submitted = input.value;
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var result = document.getElementById("diagnosis");
+    if (!result || event.target !== result) return;
+    var paste = result.getAttribute("data-paste") || "";
+    var input = box();
+    // The box shows what was read, masked, unless the person has typed on meanwhile.
+    if (paste && input && input.value === submitted && input.value !== paste) input.value = paste;
+    submitted = null;
+    keepPaste(paste);
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    var input = box();
+    var paste = keptPaste();
+    if (!input || !input.form || !paste) return;
+    if (!arrivedByBackOrForward(event)) {
+      keepPaste(""); // a reload starts afresh
+      return;
+    }
+    // Kept by the browser (its back/forward cache), or the box already holds something: as is.
+    if (input.value || !window.htmx) return;
+    input.value = paste;
+    input.form.requestSubmit();
+  });
+
+  // Emptying the box by hand forgets the kept paste too; Clear also takes the diagnosis away.
+  document.addEventListener("input", function (event) {
+    if (event.target === box() && !event.target.value) keepPaste("");
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-diagnose-clear]")) return;
+    var input = box();
+    var result = document.getElementById("diagnosis");
+    if (input) input.value = "";
+    if (result) {
+      result.replaceChildren();
+      result.removeAttribute("data-paste");
+      result.removeAttribute("aria-labelledby");
+    }
+    keepPaste("");
+    try {
+      window.sessionStorage.removeItem(ATTACHED);
+    } catch (error) {
+      // No sessionStorage: nothing was attached.
+    }
+    if (input) input.focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-diagnose-clear], [data-kept-in-tab]").forEach(function (element) {
+      element.hidden = false;
+    });
   });
 
   document.addEventListener("DOMContentLoaded", tick);
