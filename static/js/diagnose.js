@@ -140,6 +140,9 @@
     if (!event.target.closest("[data-diagnose-clear]")) return;
     var input = box();
     var result = document.getElementById("diagnosis");
+    // A diagnosis still on its way would put back what was just cleared.
+    if (input && input.form && window.htmx) window.htmx.trigger(input.form, "htmx:abort");
+    submitted = null;
     if (input) input.value = "";
     if (result) {
       result.replaceChildren();

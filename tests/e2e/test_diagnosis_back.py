@@ -180,3 +180,39 @@ def test_a_call_with_no_answer_comes_back_too(page: Page) -> None:
         page.locator("#diagnosis").get_by_role("link", name="How to retry safely").click()
     back_to_the_diagnosis(page)
     expect(page.locator("#diagnosis")).to_contain_text("An empty answer from a gateway")
+
+
+def test_past_the_rate_limit_back_says_when_to_try_again_and_keeps_the_paste_masked(
+    page: Page, watch, settings
+) -> None:
+    settings.DIAGNOSE_RATE_LIMIT = "1/h"
+    cache.clear()
+    open_diagnose_from_the_catalogue(page)
+    diagnose(page, WITH_KEY)
+    go_to_support(page)
+    with page.expect_response(lambda r: r.url.endswith("/diagnose/") and r.status == 429):
+        page.go_back()
+
+    expect(page.locator("#diagnosis [role=alert]")).to_contain_text("try again in about")
+    expect(page.locator("[data-diagnose-box]")).to_have_value(
+        f"Authorization: Bearer [REDACTED]\n{ENVELOPE}"
+    )
+    assert SECRET not in kept_anywhere(page)
+    watch.clear(page)  # the 429 was provoked on purpose
+    cache.clear()
+
+
+def test_emptying_the_box_forgets_the_paste(page: Page) -> None:
+    open_diagnose_from_the_catalogue(page)
+    diagnose(page, WITH_KEY)
+    page.locator("[data-diagnose-box]").fill("")
+    assert "[REDACTED]" not in json.dumps(page.evaluate("history.state"))
+
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    go_to_support(page)
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Diagnose an error")
+    expect(page.locator("[data-diagnose-box]")).to_have_value("")
+    expect(page.locator("#diagnosis-title")).to_have_count(0)
+    assert posts == []
