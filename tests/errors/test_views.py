@@ -69,7 +69,7 @@ def test_an_htmx_search_returns_only_the_results_fragment(client):
     assert 'href="/errors/1007/"' in page
     # The count travels out of band into the status region, which screen readers announce.
     assert re.search(
-        r'<span id="results-count" hx-swap-oob="true">\d+ codes? matching “429”</span>', page
+        r'<span id="results-count" data-hx-swap-oob="true">\d+ codes? matching “429”</span>', page
     )
     assert "HX-Request" in response["Vary"]
 
@@ -353,7 +353,7 @@ def test_an_htmx_search_carries_the_new_page_title(client):
 
 @pytest.mark.parametrize("url", ["/", "/errors/9999/", "/no-such-page/"])
 def test_search_boxes_without_a_results_region_are_plain_forms(client, url):
-    # hx-target="#results" on a page without #results would be an htmx error on every keystroke.
+    # data-hx-target="#results" on a page without #results: an htmx error on every keystroke.
     page = html(client.get(url))
     assert 'action="/errors/" method="get"' in page
     assert "hx-get" not in page
@@ -372,9 +372,9 @@ def test_the_fragment_updates_the_filter_counts_out_of_band(client):
     response = client.get("/errors/?q=webhook", headers={"HX-Request": "true"})
     page = html(response)
     assert not page.lstrip().startswith("<!doctype")
-    assert re.search(r'id="filter-category-1xxx-count" hx-swap-oob="true">\(\d+\)<', page)
-    assert 'id="filters-active" hx-swap-oob="true">· none active<' in page
-    assert 'id="filters-clear" hx-swap-oob="true"></span>' in page
+    assert re.search(r'id="filter-category-1xxx-count" data-hx-swap-oob="true">\(\d+\)<', page)
+    assert 'id="filters-active" data-hx-swap-oob="true">· none active<' in page
+    assert 'id="filters-clear" data-hx-swap-oob="true"></span>' in page
 
 
 def test_typing_replaces_the_url_and_only_submits_and_filters_push(client):
@@ -382,10 +382,10 @@ def test_typing_replaces_the_url_and_only_submits_and_filters_push(client):
     box_match = re.search(r"<input type=\"search\"[^>]*>", form)
     assert box_match is not None
     box = box_match[0]
-    assert 'hx-replace-url="true"' in box and 'hx-push-url="false"' in box
-    assert 'hx-trigger="input changed delay:300ms"' in box
-    assert re.search(r'hx-trigger="submit"[^>]*hx-push-url="true"', form, re.S)
+    assert 'data-hx-replace-url="true"' in box and 'data-hx-push-url="false"' in box
+    assert 'data-hx-trigger="input changed delay:300ms"' in box
+    assert re.search(r'data-hx-trigger="submit"[^>]*data-hx-push-url="true"', form, re.S)
     details_match = re.search(r'<details class="filters"[^>]*>', form)
     assert details_match is not None
     details = details_match[0]
-    assert 'hx-trigger="change"' in details and 'hx-push-url="true"' in details
+    assert 'data-hx-trigger="change"' in details and 'data-hx-push-url="true"' in details

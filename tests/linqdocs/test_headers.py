@@ -79,7 +79,12 @@ class _InlineCode(HTMLParser):
                 self.blocked.append(f"{name} (htmx evaluates it)")
             if name in {"hx-trigger", "data-hx-trigger"} and "[" in value:
                 self.blocked.append(f"hx-trigger filter {value!r} (htmx evaluates it)")
-            if name in {"hx-vals", "hx-vars"} and value.lstrip().startswith(("js:", "javascript:")):
+            if name in {
+                "hx-vals",
+                "hx-vars",
+                "data-hx-vals",
+                "data-hx-vars",
+            } and value.lstrip().startswith(("js:", "javascript:")):
                 self.blocked.append(f"{name} with JavaScript")
             if name in {"href", "src", "action"} and value.lower().startswith("javascript:"):
                 self.blocked.append(f"javascript: URL in {name}")
