@@ -194,7 +194,7 @@ class TicketAdmin(admin.ModelAdmin):
     def age(self, ticket: Ticket) -> str:
         return format_html(
             '<time datetime="{}" title="{} UTC">{}</time>',
-            ticket.created_at.isoformat(),
+            ticket.created_at.isoformat(timespec="seconds"),
             f"{ticket.created_at:%Y-%m-%d %H:%M}",
             age_text(timezone.now() - ticket.created_at),
         )

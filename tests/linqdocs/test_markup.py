@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import ENVELOPE, TRACE_ID
+from support.models import TicketMessage
+from tests.conftest import ENVELOPE, TRACE_ID, make_ticket
 
 # HTML's valid global date and time string: seconds optional, at most three digits of a fraction.
 HTML_DATETIME = re.compile(
@@ -62,3 +63,17 @@ def test_htmx_fragments_use_only_attributes_html_allows(client):
     response = client.get("/errors/", {"q": "webhook"}, headers={"HX-Request": "true"})
     assert "swap-oob" in response.content.decode()
     assert problems(response) == []
+
+
+@pytest.mark.django_db
+def test_times_on_a_request_page_and_in_the_desk_are_valid_html(admin_client, client):
+    ticket = make_ticket()
+    TicketMessage.objects.create(ticket=ticket, kind="reply", body="Looking into it.")
+    pages = [
+        client.get(f"/support/requests/{ticket.public_token}/"),
+        admin_client.get("/admin/support/ticket/"),
+        admin_client.get(f"/admin/support/ticket/{ticket.pk}/change/"),
+    ]
+    for page in pages:
+        assert "<time datetime=" in page.content.decode()
+        assert problems(page) == []

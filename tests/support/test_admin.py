@@ -74,7 +74,7 @@ def test_queue_lists_reference_age_status_code_trace_id_email_assignee(
     assert cells(html, "assignee_name") == ["Ada Lovelace", "—"]
     # The subject is the reference link's title; the exact time the age's.
     assert f'title="{ticket.subject}"' in html
-    assert f'datetime="{ticket.created_at.isoformat()}"' in html
+    assert f'datetime="{ticket.created_at.isoformat(timespec="seconds")}"' in html
 
 
 @pytest.mark.django_db
