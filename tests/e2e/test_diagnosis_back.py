@@ -216,3 +216,29 @@ def test_emptying_the_box_forgets_the_paste(page: Page) -> None:
     expect(page.locator("[data-diagnose-box]")).to_have_value("")
     expect(page.locator("#diagnosis-title")).to_have_count(0)
     assert posts == []
+
+
+def test_clear_while_diagnosing_keeps_it_cleared(page: Page) -> None:
+    open_diagnose_from_the_catalogue(page)
+    held = []
+
+    def hold_posts(route) -> None:
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/diagnose/", hold_posts)
+    page.locator("[data-diagnose-box]").fill(WITH_KEY)
+    page.get_by_role("button", name="Diagnose", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('#diagnose-indicator.htmx-request, .htmx-request')"
+    )
+    assert len(held) == 1
+    # The request still on its way is dropped by the page (an answer to it would fill the page again).
+    with page.expect_event("requestfailed", lambda r: r.method == "POST") as dropped:
+        page.get_by_role("button", name="Clear", exact=True).click()
+    assert dropped.value.failure == "net::ERR_ABORTED"
+    expect(page.locator("[data-diagnose-box]")).to_have_value("")
+    expect(page.locator("#diagnosis-title")).to_have_count(0)
+    assert "[REDACTED]" not in kept_anywhere(page)
