@@ -235,7 +235,7 @@ def test_clear_while_diagnosing_keeps_it_cleared(page: Page) -> None:
         "document.querySelector('#diagnose-indicator.htmx-request, .htmx-request')"
     )
     assert len(held) == 1
-    # The request still on its way is dropped by the page (an answer to it would fill the page again).
+    # The request still on its way is dropped (its answer would fill the page again).
     with page.expect_event("requestfailed", lambda r: r.method == "POST") as dropped:
         page.get_by_role("button", name="Clear", exact=True).click()
     assert dropped.value.failure == "net::ERR_ABORTED"
