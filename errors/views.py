@@ -354,7 +354,9 @@ def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /support/",
+        # A developer's request page is reached by its unguessable address alone; the form
+        # itself is a page people look for ("Linq API support").
+        "Disallow: /support/requests/",
         "Disallow: /api/diagnose/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -2,6 +2,7 @@ import json
 import re
 import smtplib
 from html import unescape
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from django.core import mail
@@ -805,3 +806,16 @@ def test_the_breadcrumb_leads_back_the_way_the_person_came(client, query, crumbs
         assert crumb in breadcrumb[1]
     if not crumbs:
         assert "<a " not in breadcrumb[1]
+
+
+@pytest.mark.django_db
+def test_search_engines_may_index_the_plain_form_but_no_prefilled_copy_or_request(client):
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("*", "/support/new/")
+    assert not robots.can_fetch("*", "/support/requests/abcdef/")
+    assert not robots.can_fetch("*", "/admin/")
+    plain = client.get(NEW).content.decode()
+    assert 'name="robots"' not in plain
+    prefilled = client.get(NEW, {"code": "2004", "trace_id": TRACE_ID, "status": "401"})
+    assert '<meta name="robots" content="noindex">' in prefilled.content.decode()
