@@ -99,3 +99,23 @@ def when_ready(server: object) -> None:
     health.expected_migrations()  # read once here, so no health probe waits for it
     get_resolver().resolve("/")  # imports the URLconfs and the views behind them
     connections.close_all()  # nothing the workers inherit may hold a database connection
+    _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """Return to the system the heap a first load of the catalogue used and freed (building the
+    indexes of 9,000 codes peaks some 60 MB above what it keeps), so the workers do not start
+    with it resident. glibc only; elsewhere nothing to do."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        trim = getattr(libc, "malloc_trim", None)
+    except OSError:
+        trim = None
+    if trim is not None:
+        trim(0)
