@@ -19,6 +19,7 @@ title, summary and text (`search_guides`).
 
 import re
 import zlib
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import overload
 
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide
 from errors.loading import get_catalogue
-from errors.searchindex import WordIndex
+from errors.searchindex import JoinedTexts, WordIndex
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000
@@ -204,13 +205,12 @@ class SearchIndex:
             for entry, guidance in self._plain_guidance(catalogue)
         )
         self.code_numbers = tuple(sorted(str(entry.code) for entry in catalogue.codes))
-        self.phrases = {
-            entry.code: (
-                phrase_text(entry.message + " | " + entry.retry.advice),
-                phrase_text(entry.troubleshooting),
-            )
-            for entry in catalogue.codes
-        }
+        self.heads = JoinedTexts(
+            (e.code, phrase_text(e.message + " | " + e.retry.advice)) for e in catalogue.codes
+        )
+        self.troubleshooting = JoinedTexts(
+            (e.code, phrase_text(e.troubleshooting)) for e in catalogue.codes
+        )
 
     def _plain_guidance(self, catalogue: Catalogue) -> Iterator[tuple[ErrorCode, str]]:
         for entry in catalogue.codes:
@@ -299,6 +299,8 @@ class SearchIndex:
                 if code not in full
             }
         phrase = phrase_text(q) if len(phrase_text(q).split()) > 1 else ""
+        in_head = self.heads.holding(phrase) if phrase else set()
+        in_troubleshooting = self.troubleshooting.holding(phrase) - in_head if phrase else set()
         ranked: list[int] = []
         scores: dict[int, float] = {}
         for found in (full, partial):
@@ -306,18 +308,19 @@ class SearchIndex:
             if filters.active:
                 get = self.catalogue.get
                 codes = [code for code in codes if filters.allows(get(code))]  # type: ignore[arg-type]
-            if phrase:
-                found = {code: found[code] + self._phrase_bonus(code, phrase) for code in codes}
+            if in_head or in_troubleshooting:
+                found = dict(found)
+                for code in in_head.intersection(found):
+                    found[code] += PHRASE_BONUS
+                for code in in_troubleshooting.intersection(found):
+                    found[code] += TROUBLESHOOTING_PHRASE_BONUS
             # Best first; sorted() is stable, so codes of equal score stay in code order.
             ranked += sorted(codes, key=found.__getitem__, reverse=True)
-            scores.update((code, found[code]) for code in codes)
+            if filters.active:
+                scores.update((code, found[code]) for code in codes)
+            else:
+                scores.update(found)
         return Results(self, ranked, scores, terms)
-
-    def _phrase_bonus(self, code: int, phrase: str) -> float:
-        head, troubleshooting = self.phrases[code]
-        if phrase in head:
-            return PHRASE_BONUS
-        return TROUBLESHOOTING_PHRASE_BONUS if phrase in troubleshooting else 0
 
     def hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
         if not terms:
@@ -390,11 +393,18 @@ def word_scores(index: WordIndex, weights: list[int], term: str) -> dict[int, fl
     if term not in index:
         for word in index.one_typo_from(term):
             found += [(weights[m] * TYPO_FACTOR, codes) for m, codes in index.documents(word)]
-    # Weakest first, so each document ends with its best score; dict.fromkeys keeps it in C.
-    found.sort(key=lambda pair: pair[0])
-    scores: dict[int, float] = {}
+    # One array per weight, weakest first, so each document ends with its best score; joining
+    # arrays and dict.fromkeys keep the work in C.
+    by_weight: dict[float, array] = {}
     for weight, codes in found:
-        scores.update(dict.fromkeys(codes, weight))
+        held = by_weight.get(weight)
+        if held is None:
+            by_weight[weight] = array("H", codes)  # a copy: the index's arrays stay as they are
+        else:
+            held.extend(codes)
+    scores: dict[int, float] = {}
+    for weight in sorted(by_weight):
+        scores.update(dict.fromkeys(by_weight[weight], weight))
     return scores
 
 

@@ -9,7 +9,7 @@ from errors import search as module
 from errors.facets import facets
 from errors.loading import get_catalogue
 from errors.search import Filters, SearchIndex, SearchRequest, search
-from errors.searchindex import WordIndex
+from errors.searchindex import JoinedTexts, WordIndex
 
 
 def test_a_word_holds_flat_arrays_of_codes_grouped_by_field():
@@ -98,3 +98,12 @@ def test_the_snapshot_keeps_the_compact_index():
     assert again.words.vocabulary == index.words.vocabulary
     assert again.words.documents("webhook") == index.words.documents("webhook")
     assert again.guidance == index.guidance
+
+
+def test_a_phrase_is_found_in_every_text_that_holds_it_once_each():
+    texts = JoinedTexts([(1007, "rate limit exceeded"), (2001, "chat not found"), (3005, "limit")])
+    assert texts.holding("limit") == {1007, 3005}
+    assert texts.holding("rate limit") == {1007}
+    assert texts.holding("exceeded chat") == set()  # never across two texts
+    assert texts.holding("found") == {2001}
+    assert texts.holding("nowhere") == set()
