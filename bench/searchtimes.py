@@ -9,6 +9,7 @@ so other processes on a shared machine disturb it less than a wall clock): the s
 the response cache off (reading the query, the search, the filter counts, rendering the rows).
 """
 
+import gc
 import json
 import os
 import sys
@@ -66,6 +67,8 @@ def main() -> None:
     from errors.search import SearchRequest, search
 
     catalogue = startup.prepare()
+    gc.collect()
+    gc.freeze()  # as gunicorn's master does before the workers fork
     client = Client()
     rows = []
     for q in QUERIES:

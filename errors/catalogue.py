@@ -7,6 +7,7 @@ errors/loading.py reads them from `errors/content/`; these classes are also what
 import re
 import zlib
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -194,6 +195,10 @@ class Catalogue:
 
     def get(self, code: int) -> ErrorCode | None:
         return self._by_code.get(code)
+
+    def entries(self, codes: Iterable[int]) -> list[ErrorCode]:
+        """The entries of `codes`, each a code of the catalogue, in that order."""
+        return list(map(self._by_code.__getitem__, codes))
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

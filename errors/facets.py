@@ -8,6 +8,7 @@ other groups' filters apply, the option's own group is replaced by the option al
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from errors.catalogue import VERDICTS, Catalogue, ErrorCode
 from errors.search import Filters, SearchRequest, search
@@ -46,11 +47,11 @@ def _counts(
     One pass over the entries: an entry counts for its own category when the other groups'
     filters let it through, and likewise for its verdict and its status.
     """
-    if not chosen.active:
+    if not chosen.active:  # counted in C: thousands of matches at 9,000 codes
         return (
-            Counter(e.category.id for e in entries),
-            Counter(e.retry.verdict for e in entries),
-            Counter(e.http_status for e in entries),
+            Counter(map(attrgetter("category.id"), entries)),
+            Counter(map(attrgetter("retry.verdict"), entries)),
+            Counter(map(attrgetter("http_status"), entries)),
         )
     categories: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()

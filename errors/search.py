@@ -371,8 +371,7 @@ class Results(Sequence[Hit]):
 
     @property
     def entries(self) -> list[ErrorCode]:
-        get = self.searched.catalogue.get
-        return [get(code) for code in self.ranked]  # type: ignore[misc]
+        return self.searched.catalogue.entries(self.ranked)
 
 
 def _combine(term_scores: list[dict]) -> dict:
