@@ -288,6 +288,7 @@ class SearchIndex:
         if not scored:
             return Results(self, [], {}, terms)
         full = _combine([s for _, s in scored])
+        terms = self._snippet_terms([t for t, _ in scored])
         partial: dict[int, float] = {}
         last_term = scored[-1][0]
         if len(scored) > 1 and not last_term.isdigit() and len(full) < FEW_RESULTS:
@@ -321,6 +322,17 @@ class SearchIndex:
             else:
                 scores.update(found)
         return Results(self, ranked, scores, terms)
+
+    def _snippet_terms(self, terms: list[str]) -> list[str]:
+        """What a hit's field and snippet look for: each word as typed and, for a word the
+        catalogue does not hold, the words one typo away that it was scored by ("fuond" →
+        "found"), so that a typo does not scan every field of every row for nothing."""
+        found: list[str] = []
+        for term in terms:
+            found.append(term)
+            if term.isalpha() and term not in self.words:
+                found += sorted(self.words.one_typo_from(term))
+        return list(dict.fromkeys(found))
 
     def hit(self, entry: ErrorCode, score: float, terms: list[str]) -> Hit:
         if not terms:

@@ -174,3 +174,14 @@ def test_very_long_queries_are_cut():
     wanted = parse_request(QueryDict(f"q={'a' * 5000}"))
     assert len(wanted.q) == 200
     assert wanted.problems
+
+
+def test_a_typo_shows_where_the_word_it_was_taken_for_is():
+    """ "attachmnt" is scored by "attachment": the row says it matched in the message, like the
+    word spelt right, instead of scanning every field for the typo and naming none."""
+    right = {h.entry.code: h.matched_in for h in search(SearchRequest(q="attachment"))}
+    typo = {h.entry.code: h.matched_in for h in search(SearchRequest(q="attachmnt"))}
+    both = typo.keys() & right.keys()
+    assert len(both) >= 5
+    assert {code: typo[code] for code in both} == {code: right[code] for code in both}
+    assert "message" in typo.values()
