@@ -122,7 +122,7 @@ def _results_context(request: HttpRequest) -> dict:
         "ranked": ranked,
         "groups": [] if ranked else _grouped(page.items),
         # Without filters, the hits are what the words alone find: no second search.
-        "facets": facets(wanted, catalogue, None if wanted.filters.active else hits.entries),
+        "facets": facets(wanted, catalogue, None if wanted.filters.active else hits.ranked),
     }
     if not hits and wanted.q and wanted.filters.active:
         # Say so when the filters, not the words, are what empties the page.
