@@ -181,3 +181,31 @@ def test_htmx_loads_only_where_a_page_uses_it(client, url, uses_htmx):
     page = client.get(url).content.decode()
     assert ("htmx" in page and "hx-" in page) == uses_htmx
     assert ('src="/static/django_htmx/htmx' in page) == uses_htmx
+
+
+@pytest.mark.parametrize(
+    ("url", "attaches"),
+    [
+        ("/errors/", False),
+        ("/", False),
+        ("/errors/1007/", False),
+        ("/guides/retries/", False),
+        ("/diagnose/", True),
+        ("/support/new/", True),
+    ],
+)
+def test_the_attach_my_paste_script_loads_only_where_a_paste_is_attached(client, url, attaches):
+    """It is a diagnosis's and the support form's: the catalogue's first view does without it."""
+    page = client.get(url).content.decode()
+    assert ('src="/static/js/attach.js"' in page) == attaches
+    assert 'src="/static/js/site.js"' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "shows_code"),
+    [("/errors/", False), ("/", False), ("/errors/1007/", True), ("/guides/retries/", True)],
+)
+def test_code_colours_load_only_where_code_is_shown(client, url, shows_code):
+    page = client.get(url).content.decode()
+    assert ('href="/static/css/code.css"' in page) == shows_code
+    assert ('class="highlight"' in page) <= shows_code  # no highlighted code without its colours
