@@ -779,7 +779,7 @@ def test_only_get_head_and_post(client):
     assert client.head(location).status_code == 200
     assert client.put(location).status_code == 405
     assert client.delete(location).status_code == 405
-    # POST is the developer's answer (tests/test_support_desk.py); an empty one is refused.
+    # POST is the developer's answer (tests/support/test_desk.py); an empty one is refused.
     empty = client.post(location)
     assert empty.status_code == 200
     assert "Write your answer before sending it." in empty.content.decode()
