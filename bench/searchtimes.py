@@ -64,7 +64,8 @@ def main() -> None:
     from django.test import Client
 
     from errors import startup
-    from errors.search import SearchRequest, search
+    from errors.search import search
+    from errors.searchrequest import SearchRequest
 
     catalogue = startup.prepare()
     gc.collect()

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from errors.catalogue import VERDICTS, Catalogue
-from errors.search import Filters, SearchRequest, search
+from errors.search import search
+from errors.searchrequest import Filters, SearchRequest
 
 
 @dataclass(frozen=True)

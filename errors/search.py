@@ -21,14 +21,17 @@ import re
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import overload
 
-from errors.catalogue import VERDICTS, Catalogue, ErrorCode, Guide
+from errors.catalogue import Catalogue, ErrorCode, Guide
 from errors.loading import get_catalogue
 from errors.searchindex import JoinedTexts, WordIndex
+from errors.searchrequest import Filters, SearchRequest
+
+NO_FILTERS = Filters()
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000
@@ -44,7 +47,6 @@ FEW_RESULTS = 5
 TYPO_FACTOR = 0.5
 PHRASE_BONUS = 300  # the whole query as a phrase in the message or the retry advice
 TROUBLESHOOTING_PHRASE_BONUS = 60
-MAX_QUERY_LENGTH = 200
 
 FIELD_NAMES = {
     MESSAGE: "message",
@@ -101,76 +103,6 @@ class Hit:
     score: float
     matched_in: str  # "code", "message", "HTTP status", "troubleshooting", "guidance", ""
     snippet: Snippet | None = None
-
-
-@dataclass(frozen=True)
-class Filters:
-    categories: tuple[str, ...] = ()
-    verdicts: tuple[str, ...] = ()
-    statuses: tuple[int, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return bool(self.categories or self.verdicts or self.statuses)
-
-    def allows(self, entry: ErrorCode) -> bool:
-        return (
-            (not self.categories or entry.category.id in self.categories)
-            and (not self.verdicts or entry.retry.verdict in self.verdicts)
-            and (not self.statuses or entry.http_status in self.statuses)
-        )
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """What a visitor asked for, read from query parameters, with what could not be understood."""
-
-    q: str = ""
-    filters: Filters = field(default_factory=Filters)
-    problems: tuple[str, ...] = ()
-
-
-def _values(params: Mapping, name: str) -> list[str]:
-    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name, "")]
-    # Accept both ?category=1xxx&category=2xxx and ?category=1xxx,2xxx.
-    return [v.strip() for value in raw for v in str(value).split(",") if v.strip()]
-
-
-def parse_request(params: Mapping, catalogue: Catalogue | None = None) -> SearchRequest:
-    catalogue = catalogue or get_catalogue()
-    problems = []
-    q = " ".join(_values(params, "q")).strip()
-    if len(q) > MAX_QUERY_LENGTH:
-        problems.append(f"The search text was cut to its first {MAX_QUERY_LENGTH} characters.")
-        q = q[:MAX_QUERY_LENGTH]
-
-    known_categories = [c.id for c in catalogue.categories]
-    categories = []
-    for value in _values(params, "category"):
-        if value.lower() in known_categories:
-            categories.append(value.lower())
-        else:
-            problems.append(
-                f"There is no category {value!r}; categories are {', '.join(known_categories)}."
-            )
-    verdicts = []
-    for value in _values(params, "retry"):
-        if value.lower() in VERDICTS:
-            verdicts.append(value.lower())
-        else:
-            problems.append(f"Retry must be one of {', '.join(VERDICTS)}, not {value!r}.")
-    statuses = []
-    for value in _values(params, "http"):
-        if value.isdigit() and 100 <= int(value) <= 599:
-            statuses.append(int(value))
-        else:
-            problems.append(f"HTTP status must be a number such as 404, not {value!r}.")
-    filters = Filters(
-        categories=tuple(dict.fromkeys(categories)),
-        verdicts=tuple(dict.fromkeys(verdicts)),
-        statuses=tuple(dict.fromkeys(statuses)),
-    )
-    return SearchRequest(q=q, filters=filters, problems=tuple(problems))
 
 
 # The fields of a code, in the order of the index's field masks (errors/searchindex.py).
@@ -275,7 +207,7 @@ class SearchIndex:
 
     # --- whole queries -----------------------------------------------------------------------
 
-    def search(self, q: str, filters: Filters = Filters()) -> "Results":
+    def search(self, q: str, filters: Filters = NO_FILTERS) -> "Results":
         terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
             everything = self.catalogue.codes

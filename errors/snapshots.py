@@ -28,8 +28,8 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 # The modules that define and build what a snapshot holds (its pickled classes live in
-# catalogue.py, search.py, searchindex.py and messages.py): a change to any of them makes every
-# snapshot stale.
+# catalogue.py, search.py, searchindex.py and messages.py; facets.py keeps its per-code keys in
+# the catalogue's `derived` too): a change to any of them makes every snapshot stale.
 BUILDERS = (
     "catalogue.py",
     "loading.py",
@@ -38,6 +38,7 @@ BUILDERS = (
     "search.py",
     "searchindex.py",
     "messages.py",
+    "facets.py",
 )
 KEPT = 2  # snapshots per content folder: the current one and the one before it
 

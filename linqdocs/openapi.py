@@ -25,7 +25,7 @@ from diagnose.engine.words import MAX_CODES
 from errors.catalogue import VERDICTS, Catalogue
 from errors.loading import get_catalogue
 from errors.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from errors.search import MAX_QUERY_LENGTH
+from errors.searchrequest import MAX_QUERY_LENGTH
 from errors.traceids import TRACE_ID
 from errors.views import catalogue_page
 from linqdocs.errorpages import JSON_DUMPS

@@ -11,7 +11,8 @@ everyday phrasings are given the catalogue's word beside them first.
 import re
 
 from errors.catalogue import Catalogue, ErrorCode
-from errors.search import GUIDANCE, STOP_WORDS, SearchRequest, search, words
+from errors.search import GUIDANCE, STOP_WORDS, search, words
+from errors.searchrequest import SearchRequest
 
 MAX_WORDS = 12
 MAX_CODES = 5

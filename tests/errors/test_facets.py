@@ -2,7 +2,8 @@
 
 from errors.facets import facets
 from errors.loading import get_catalogue
-from errors.search import Filters, SearchRequest, search
+from errors.search import search
+from errors.searchrequest import Filters, SearchRequest
 
 
 def by_value(options) -> dict[str, int]:

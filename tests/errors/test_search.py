@@ -7,16 +7,8 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 
 from errors.loading import get_catalogue
-from errors.search import (
-    Filters,
-    Hit,
-    SearchRequest,
-    Snippet,
-    _snippet,
-    parse_request,
-    plain_guidance,
-    search,
-)
+from errors.search import Hit, Snippet, _snippet, plain_guidance, search
+from errors.searchrequest import Filters, SearchRequest, parse_request
 
 
 def codes(q: str, **filters) -> list[int]:

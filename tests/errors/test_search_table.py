@@ -2,7 +2,8 @@
 
 import pytest
 
-from errors.search import SearchRequest, search, search_guides
+from errors.search import search, search_guides
+from errors.searchrequest import SearchRequest
 
 
 def ranked(q: str) -> list[int]:

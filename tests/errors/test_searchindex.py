@@ -8,8 +8,9 @@ import pytest
 from errors import search as module
 from errors.facets import facets
 from errors.loading import get_catalogue
-from errors.search import Filters, SearchIndex, SearchRequest, search
+from errors.search import SearchIndex, search
 from errors.searchindex import JoinedTexts, WordIndex
+from errors.searchrequest import Filters, SearchRequest
 
 
 def test_a_word_holds_flat_arrays_of_codes_grouped_by_field():

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from errors.loading import get_catalogue
-from errors.search import Filters, SearchRequest, search
+from errors.search import search
+from errors.searchrequest import Filters, SearchRequest
 
 pytestmark = pytest.mark.django_db
 

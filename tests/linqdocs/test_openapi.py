@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT202012
 from diagnose.engine import FINDINGS, INPUT_KINDS, LEVELS, MAX_INPUT_BYTES
 from errors.catalogue import VERDICTS
 from errors.loading import get_catalogue
-from errors.search import MAX_QUERY_LENGTH
+from errors.searchrequest import MAX_QUERY_LENGTH
 from linqdocs import openapi
 from tests.conftest import ENVELOPE, TRACE_ID
 from tests.diagnose.cases import CASES
