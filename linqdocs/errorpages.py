@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
+from linqdocs.unsaved import STORAGE_ERRORS
+
 API_PREFIX = "/api/"
 # How the site writes JSON: readable by people in a browser tab, UTF-8 as it is.
 JSON_DUMPS = {"indent": 2, "ensure_ascii": False}
@@ -82,8 +84,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # A read that failed on storage (the database gone, read-only or locked; the shared cache
     # down) is a temporary outage, not a bug: 503 with Retry-After, so people and clients retry.
     # Writes answer their own 503 with the input kept (`linqdocs.unsaved.keeps_input`).
-    from linqdocs.unsaved import STORAGE_ERRORS
-
     if isinstance(sys.exception(), STORAGE_ERRORS):
         return storage_unavailable(request)
     if wants_json(request):
