@@ -4,6 +4,8 @@ import pickle
 from array import array
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from errors import search as module
 from errors.facets import facets
@@ -108,3 +110,50 @@ def test_a_phrase_is_found_in_every_text_that_holds_it_once_each():
     assert texts.holding("exceeded chat") == set()  # never across two texts
     assert texts.holding("found") == {2001}
     assert texts.holding("nowhere") == set()
+
+
+def test_a_phrase_may_start_inside_a_word_and_end_inside_one_as_a_substring_does():
+    texts = JoinedTexts(
+        [
+            (1, "do not retry after a 400"),
+            (2, "retry afterwards"),
+            (3, "then retry later after the retry_after value"),
+            (4, "send the message to the chat again"),
+            (5, "message to the"),
+            (6, "send it then it fails"),
+        ]
+    )
+    assert texts.holding("retry after") == {1, 2}
+    assert texts.holding("try aft") == {1, 2}
+    assert texts.holding("retry after a") == {1}
+    assert texts.holding("message to the") == {4, 5}
+    assert texts.holding("age to the ch") == {4}
+    # Every pair of the phrase is in text 3, but never one after the other.
+    assert texts.holding("retry later after the retry") == {3}
+    assert texts.holding("later retry after") == set()
+    assert texts.holding("send it fails") == set()  # "send it", "it fails": apart
+
+
+def _phrases_from(text: str, data) -> str:
+    words = text.split(" ")
+    start = data.draw(st.integers(0, len(words) - 2))
+    end = data.draw(st.integers(start + 2, len(words)))
+    phrase = words[start:end]
+    phrase[0] = phrase[0][data.draw(st.integers(0, len(phrase[0]) - 1)) :]
+    phrase[-1] = phrase[-1][: data.draw(st.integers(1, len(phrase[-1])))]
+    return " ".join(phrase)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_pairs_find_what_reading_every_text_finds(data):
+    """holding() answers from the pairs of adjacent words; scan() reads every text. A phrase cut
+    from one of the catalogue's texts, starting and ending anywhere inside words, is found in the
+    same texts by both."""
+    index = module.index_for(get_catalogue())
+    texts = data.draw(st.sampled_from([index.heads, index.troubleshooting]))
+    lines = [line for line in texts.text.split("\n") if line.count(" ") >= 1]
+    phrase = _phrases_from(data.draw(st.sampled_from(lines)), data)
+    found = texts.holding(phrase)
+    assert found == texts.scan(phrase)
+    assert found
