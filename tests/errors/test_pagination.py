@@ -9,6 +9,7 @@ from django.http import QueryDict
 from errors import synthetic
 from errors.loading import get_catalogue, validate_content
 from errors.pagination import PageRequest, page_link, page_of, parse_page
+from errors.views import SEARCH_PREVIEW
 
 pytestmark = pytest.mark.django_db
 
@@ -187,14 +188,14 @@ def test_the_large_catalogue_is_paged_by_category(client, large):
 def test_a_large_search_shows_its_best_matches_and_offers_all(client, large):
     response = client.get("/errors/", {"q": "webhook"})
     page = response.content.decode()
-    assert rows(response) == 50
+    assert rows(response) == SEARCH_PREVIEW
     found = re.search(r"(\d+) codes matching", page)
     assert found is not None
     count = int(found[1])
     assert count > 500
     assert f'<a href="/errors/?q=webhook&amp;all=1">Show all {count} matching codes</a>' in page
     fragment = client.get("/errors/", {"q": "webhook"}, headers={"HX-Request": "true"})
-    assert rows(fragment) == 50
+    assert rows(fragment) == SEARCH_PREVIEW
     everything = client.get("/errors/", {"q": "webhook", "all": "1", "page": "2"})
     assert rows(everything) == 100
     assert f"Codes 101\N{EN DASH}200 of {count}" in everything.content.decode()
