@@ -1,12 +1,14 @@
 """The static export: every file is the live page, byte for byte, under the same URL."""
 
+import gzip
 from pathlib import Path
 
+import brotli
 import pytest
 from django.core.management import CommandError, call_command
 
 from errors.loading import get_catalogue
-from errors.management.commands.export_site import file_for, linked_pages
+from errors.management.commands.export_site import ENCODINGS, file_for, linked_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,14 @@ def url_of(file: Path, root: Path) -> str:
 
 
 def exported_pages(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "static")]
+    """The files that answer a URL: not static files, not the compressed copies beside them."""
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not p.is_relative_to(root / "static")
+        and not p.name.endswith(tuple(ENCODINGS.values()))
+    ]
 
 
 def test_every_exported_file_is_the_live_page_byte_for_byte(client, exported):
@@ -47,6 +56,48 @@ def test_every_exported_file_is_the_live_page_byte_for_byte(client, exported):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
         assert response.content == file.read_bytes(), url
+
+
+DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
+
+
+def test_every_compressed_copy_is_its_file_compressed(exported):
+    copies = 0
+    for file in exported_pages(exported):
+        for suffix, decompress in DECOMPRESS.items():
+            copy = file.with_name(file.name + suffix)
+            if copy.exists():
+                assert decompress(copy.read_bytes()) == file.read_bytes(), copy
+                copies += 1
+    assert copies > 2 * 5 * 48  # every code's page, .md, .json, problem.json, API entry
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/errors/", "/errors/1007/", "/errors/1007.md", "/errors/1007/problem.json", "/llms.txt"],
+)
+def test_the_compressed_copies_are_the_bytes_django_sends(client, exported, url):
+    file = exported / file_for(url, "text/html")
+    for coding, suffix in ENCODINGS.items():
+        response = client.get(url, secure=True, headers={"accept-encoding": coding})
+        assert response["Content-Encoding"] == coding
+        assert file.with_name(file.name + suffix).read_bytes() == response.content, url
+
+
+def test_what_django_sends_plain_has_no_compressed_copy(client, exported):
+    assert (
+        client.get("/robots.txt", headers={"accept-encoding": "br, gzip"}).get("Content-Encoding")
+        is None
+    )
+    assert not (exported / "robots.txt.br").exists()
+    assert not (exported / "robots.txt.gz").exists()
+
+
+def test_a_release_is_exported_into_an_empty_folder(tmp_path):
+    (tmp_path / "errors").mkdir()
+    (tmp_path / "errors/9999.md").write_text("a code removed since")
+    with pytest.raises(CommandError, match="not an empty folder"):
+        call_command("export_site", str(tmp_path), base_url="https://testserver")
 
 
 def test_the_export_holds_the_whole_read_only_site(exported):
@@ -123,7 +174,7 @@ def exported_at_scale(tmp_path_factory, django_db_blocker):
     target = root / "site"
     with override_settings(CONTENT_DIR=content, CATALOGUE_CACHE_DIR=""):
         with django_db_blocker.unblock():
-            call_command("export_site", str(target), base_url="https://testserver")
+            call_command("export_site", str(target), base_url="https://testserver", plain=True)
         yield target, content
     loading._loaded.pop(content, None)
 

@@ -12,12 +12,20 @@ of a large catalogue, `/errors/?category=2xxx` from a breadcrumb, the JSON list'
 followed and written too, the query kept in the file name after an "@": errors/index@page=2.html.
 nginx finds them with `$args` (README, "Serving the reference as files"). Django then serves only
 what needs it: search, other filters, htmx requests, diagnosis and support.
+
+Each file Django would send compressed gets its Brotli and gzip forms beside it, the bytes Django
+sends for that encoding (errors/index.html.br, .gz), for nginx's brotli_static and gzip_static.
+The folder must be new or empty: a code removed from the content must not stay behind as a page,
+so a release is exported to a fresh folder and the server switched to it.
 """
 
 import html
+import logging
 import re
 import shutil
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,6 +34,7 @@ from django.contrib.staticfiles.finders import get_finders
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 from django.urls import reverse
+from django.utils.cache import has_vary_header
 
 from errors.loading import get_catalogue
 
@@ -36,6 +45,8 @@ EXPORTED_PARAMETERS = frozenset({"page", "page_size", "category"})
 # Links in HTML (href) and in the JSON list (next, previous).
 LINK = re.compile(r'href="([^"]*)"|"(?:next|previous)":\s*"([^"]*)"')
 SAFE_QUERY = re.compile(r"[A-Za-z0-9=&_-]+")  # what nginx's map lets through (README)
+# The compressed forms written beside a file, as nginx's *_static modules look for them.
+ENCODINGS = {"br": ".br", "gzip": ".gz"}
 
 
 def site_paths() -> list[str]:
@@ -93,6 +104,19 @@ def linked_pages(body: str, pages: set[str]) -> list[str]:
     return found
 
 
+@contextmanager
+def quiet_request_log() -> Iterator[None]:
+    """The export makes hundreds of requests: their log lines would bury what it reports. A
+    warning (a 5xx) still shows."""
+    log = logging.getLogger("linqdocs.request")
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Write the read-only site (pages, .md, .json, guides, llms, sitemap, static) as files."
 
@@ -105,19 +129,39 @@ class Command(BaseCommand):
             "URLs in problem.json, the sitemap and robots.txt (default: the first ALLOWED_HOSTS "
             "entry over https)",
         )
+        parser.add_argument(
+            "--plain",
+            action="store_true",
+            help="write no .br and .gz copies (quicker; for a CDN that compresses itself)",
+        )
 
-    def handle(self, *args: object, target: Path, base_url: str, **options: object) -> None:
+    def handle(
+        self, *args: object, target: Path, base_url: str, plain: bool, **options: object
+    ) -> None:
         origin = urlsplit(base_url or f"https://{self._default_host()}")
         if origin.scheme not in {"http", "https"} or not origin.hostname:
             raise CommandError(f"--base-url {base_url!r} is not an http(s) origin")
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise CommandError(
+                f"{target} is not an empty folder: export each release to a new one, then "
+                "point the server at it, so no page of a removed code stays behind"
+            )
+        with quiet_request_log():
+            written = self._export_pages(
+                target, origin.netloc, secure=origin.scheme == "https", compress=not plain
+            )
+        copied = self._copy_static(target)
+        self.stdout.write(f"{written} pages and files, {copied} static files, in {target}")
+
+    @staticmethod
+    def _export_pages(target: Path, host: str, secure: bool, compress: bool) -> int:
         client = Client()
-        secure = origin.scheme == "https"
         written = 0
         paths = site_paths()
         pages, queue, seen = set(paths), deque(paths), set(paths)
         while queue:
             url = queue.popleft()
-            response = client.get(url, secure=secure, headers={"host": origin.netloc})
+            response = client.get(url, secure=secure, headers={"host": host})
             if response.status_code != 200:
                 raise CommandError(f"{url} answered {response.status_code}")
             content_type = response["Content-Type"]
@@ -125,13 +169,19 @@ class Command(BaseCommand):
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(response.content)
             written += 1
+            if compress and has_vary_header(response, "Accept-Encoding"):
+                for coding, suffix in ENCODINGS.items():
+                    encoded = client.get(
+                        url, secure=secure, headers={"host": host, "accept-encoding": coding}
+                    )
+                    if encoded.status_code == 200 and encoded.get("Content-Encoding") == coding:
+                        file.with_name(file.name + suffix).write_bytes(encoded.content)
             if content_type.startswith(("text/html", "application/json")):
                 for link in linked_pages(response.content.decode(), pages):
                     if link not in seen:
                         seen.add(link)
                         queue.append(link)
-        copied = self._copy_static(target)
-        self.stdout.write(f"{written} pages and files, {copied} static files, in {target}")
+        return written
 
     @staticmethod
     def _default_host() -> str:
