@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from errors import views
 from errors.feeds import ChangesFeed
+from linqdocs.httppolicy import revalidated
 
 
 class CodeConverter:
@@ -29,7 +30,8 @@ urlpatterns = [
     path("guides/", views.guide_index, name="guides"),
     path("guides/<slug:slug>/", views.guide, name="guide"),
     path("guides/<slug:slug>.md", views.guide_markdown, name="guide_markdown"),
-    path("feeds/changes.atom", ChangesFeed(), name="changes_feed"),
+    # Readers poll the feed: kept and revalidated like every page of the reference.
+    path("feeds/changes.atom", revalidated()(ChangesFeed()), name="changes_feed"),
     path("api/errors/", views.api_list, name="api_list"),
     path("api/errors/<code:code>/", views.api_detail, name="api_detail"),
     path("llms.txt", views.llms, name="llms"),

@@ -29,6 +29,7 @@ REVALIDATED = [
     "/llms-full.txt",
     "/sitemap.xml",
     "/robots.txt",
+    "/feeds/changes.atom",
     "/diagnose/shared/?code=1007&status=429&trace_id=2eff5df5c6f688733c007523c4d61cd9",
 ]
 PRIVATE_PAGES = ["/diagnose/", "/diagnose/?example=code", "/support/new/", "/support/new/?code=7"]
