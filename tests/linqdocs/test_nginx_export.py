@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -211,6 +212,28 @@ def check(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 0, f"{result.args}:\n{result.stdout}\n{result.stderr}"
 
 
+def prepare_database(env: dict[str, str]) -> None:
+    """As `make serve` and the README's systemd unit do: the health check asks for both."""
+    check(manage("migrate", "--noinput", "--verbosity", "0", env=env))
+    check(manage("createcachetable", env=env))
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    check(
+        subprocess.run(
+            [
+                *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+                *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={HOST}"),
+                *("-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+    )
+    return cert, key
+
+
 @pytest.fixture(scope="module")
 def deployment() -> Iterator[Deployment]:
     nginx = nginx_binary()
@@ -235,7 +258,13 @@ def deployment() -> Iterator[Deployment]:
         )
         # The README's order: static files first, so the pages link their fingerprinted names.
         # (The admin's files are left out only to keep the test quick; no exported page uses them.)
-        check(manage("collectstatic", "--noinput", "--verbosity", "0", "--ignore=admin", env=env))
+        # What does not depend on each other runs side by side; the export takes longest.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            database = pool.submit(prepare_database, env)
+            check(
+                manage("collectstatic", "--noinput", "--verbosity", "0", "--ignore=admin", env=env)
+            )
+            database.result()
         root = folder / "site"
         export = subprocess.Popen(
             [sys.executable, "manage.py", "export_site", str(root), "--base-url", ORIGIN],
@@ -246,8 +275,6 @@ def deployment() -> Iterator[Deployment]:
             text=True,
         )
         try:  # gunicorn starts while the export runs
-            check(manage("migrate", "--noinput", "--verbosity", "0", env=env))
-            check(manage("createcachetable", env=env))
             gunicorn_log = folder / "gunicorn.log"
             with gunicorn_log.open("w") as output:
                 gunicorn = subprocess.Popen(
@@ -257,25 +284,13 @@ def deployment() -> Iterator[Deployment]:
                     stdout=output,
                     stderr=subprocess.STDOUT,
                 )
+            cert, key = make_certificate(folder)
             out, err = export.communicate(timeout=START_TIMEOUT)
         finally:
             if export.poll() is None:
                 export.kill()
                 export.wait()
         assert export.returncode == 0, f"export_site failed:\n{out}\n{err}"
-
-        cert, key = folder / "cert.pem", folder / "key.pem"
-        check(
-            subprocess.run(
-                [
-                    *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-                    *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={HOST}"),
-                    *("-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"),
-                ],
-                capture_output=True,
-                text=True,
-            )
-        )
         blocks = readme_nginx_blocks()
         headers_file = folder / "linqdocs-headers.conf"
         headers_file.write_text(blocks["/etc/nginx/snippets/linqdocs-headers.conf"])
@@ -408,6 +423,14 @@ def test_static_files_come_from_nginx_fingerprinted_and_compressed(deployment):
     assert not deployment.reached_django(served)
 
 
+def test_head_is_answered_from_the_file_with_the_same_headers(deployment):
+    full, head = deployment.nginx("/errors/1007.md"), deployment.nginx("/errors/1007.md", "HEAD")
+    assert head.status == 200 and head.body == b""
+    assert not deployment.reached_django(head)
+    for name in ("Content-Type", "Content-Length", "ETag", "Cache-Control", *SECURITY_HEADERS):
+        assert head.header(name) == full.header(name), name
+
+
 def test_a_page_is_revalidated_with_nginx_s_etag(deployment):
     first = deployment.nginx("/errors/1007/")
     etag = first.header("ETag")
@@ -426,6 +449,9 @@ def test_searches_and_htmx_requests_reach_django(deployment):
     assert b"webhook" in search.body.lower()
     spaced = deployment.nginx("/errors/?q=rate+limit")
     assert spaced.status == 200 and deployment.reached_django(spaced)
+    # A query of pages that was not exported (48 codes fit on one page) has no file either.
+    first_page = deployment.nginx("/errors/?page=1")
+    assert first_page.status == 200 and deployment.reached_django(first_page)
 
     fragment = deployment.nginx("/errors/", **{"HX-Request": "true"})
     assert fragment.status == 200 and deployment.reached_django(fragment)

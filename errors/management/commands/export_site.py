@@ -121,7 +121,7 @@ class Command(BaseCommand):
     help = "Write the read-only site (pages, .md, .json, guides, llms, sitemap, static) as files."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", type=Path, help="folder to write into (created if needed)")
+        parser.add_argument("target", type=Path, help="a new or empty folder to write into")
         parser.add_argument(
             "--base-url",
             default="",
