@@ -15,16 +15,21 @@ what needs it: search, other filters, htmx requests, diagnosis and support.
 
 Each file Django would send compressed gets its Brotli and gzip forms beside it, the bytes Django
 sends for that encoding (errors/index.html.br, .gz), for nginx's brotli_static and gzip_static.
+Brotli at Django's quality is most of an export's time, so those copies are made on every CPU at
+once, with the function Django's answers use.
 The folder must be new or empty: a code removed from the content must not stay behind as a page,
 so a release is exported to a fresh folder and the server switched to it.
 """
 
 import html
 import logging
+import multiprocessing
+import os
 import re
 import shutil
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -37,6 +42,7 @@ from django.urls import reverse
 from django.utils.cache import has_vary_header
 
 from errors.loading import get_catalogue
+from linqdocs.responsecache import encode
 
 FILE_SUFFIXES = {"text/html": "index.html", "application/json": "index.json"}
 # Query parameters of the pages written as files: what links between pages carry. A search (q)
@@ -47,6 +53,7 @@ LINK = re.compile(r'href="([^"]*)"|"(?:next|previous)":\s*"([^"]*)"')
 SAFE_QUERY = re.compile(r"[A-Za-z0-9=&_-]+")  # what nginx's map lets through (README)
 # The compressed forms written beside a file, as nginx's *_static modules look for them.
 ENCODINGS = {"br": ".br", "gzip": ".gz"}
+BROTLI_BATCH = 16  # files per task handed to a worker process
 
 
 def site_paths() -> list[str]:
@@ -104,6 +111,24 @@ def linked_pages(body: str, pages: set[str]) -> list[str]:
     return found
 
 
+def write_brotli_copies(files: list[Path]) -> None:
+    """file.br beside each file, as Django compresses it (linqdocs.responsecache.encode), made by
+    one process per CPU: fresh processes, since this one may be running threads."""
+    workers = min(len(files) // BROTLI_BATCH + 1, len(os.sched_getaffinity(0)))
+    if workers <= 1:
+        for file in files:
+            write_brotli_copy(str(file))
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        list(pool.map(write_brotli_copy, map(str, files), chunksize=BROTLI_BATCH))
+
+
+def write_brotli_copy(path: str) -> None:
+    file = Path(path)
+    file.with_name(file.name + ENCODINGS["br"]).write_bytes(encode(file.read_bytes(), "br"))
+
+
 @contextmanager
 def quiet_request_log() -> Iterator[None]:
     """The export makes hundreds of requests: their log lines would bury what it reports. A
@@ -159,6 +184,7 @@ class Command(BaseCommand):
         written = 0
         paths = site_paths()
         pages, queue, seen = set(paths), deque(paths), set(paths)
+        for_brotli: list[Path] = []
         while queue:
             url = queue.popleft()
             response = client.get(url, secure=secure, headers={"host": host})
@@ -170,17 +196,19 @@ class Command(BaseCommand):
             file.write_bytes(response.content)
             written += 1
             if compress and has_vary_header(response, "Accept-Encoding"):
-                for coding, suffix in ENCODINGS.items():
-                    encoded = client.get(
-                        url, secure=secure, headers={"host": host, "accept-encoding": coding}
-                    )
-                    if encoded.status_code == 200 and encoded.get("Content-Encoding") == coding:
-                        file.with_name(file.name + suffix).write_bytes(encoded.content)
+                # Django's gzip answer says whether it compresses this response at all.
+                gzipped = client.get(
+                    url, secure=secure, headers={"host": host, "accept-encoding": "gzip"}
+                )
+                if gzipped.status_code == 200 and gzipped.get("Content-Encoding") == "gzip":
+                    file.with_name(file.name + ENCODINGS["gzip"]).write_bytes(gzipped.content)
+                    for_brotli.append(file)
             if content_type.startswith(("text/html", "application/json")):
                 for link in linked_pages(response.content.decode(), pages):
                     if link not in seen:
                         seen.add(link)
                         queue.append(link)
+        write_brotli_copies(for_brotli)
         return written
 
     @staticmethod
