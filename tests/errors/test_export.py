@@ -8,7 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from errors.loading import get_catalogue
-from errors.management.commands.export_site import ENCODINGS, file_for, linked_pages
+from errors.management.commands.export_site import (
+    ENCODINGS,
+    BrotliCopies,
+    file_for,
+    linked_pages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +96,19 @@ def test_what_django_sends_plain_has_no_compressed_copy(client, exported):
     )
     assert not (exported / "robots.txt.br").exists()
     assert not (exported / "robots.txt.gz").exists()
+
+
+def test_a_brotli_copy_that_cannot_be_made_fails_the_export(tmp_path):
+    copies = BrotliCopies()
+    try:
+        copies.add(tmp_path / "page.html")
+        (tmp_path / "page.html").write_bytes(b"<p>made</p>" * 100)
+        copies.add(tmp_path / "gone.html")  # never written
+        with pytest.raises(FileNotFoundError):
+            copies.wait()
+    finally:
+        copies.close()
+    assert brotli.decompress((tmp_path / "page.html.br").read_bytes()) == b"<p>made</p>" * 100
 
 
 def test_a_release_is_exported_into_an_empty_folder(tmp_path):

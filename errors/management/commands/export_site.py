@@ -29,7 +29,7 @@ import re
 import shutil
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -111,22 +111,47 @@ def linked_pages(body: str, pages: set[str]) -> list[str]:
     return found
 
 
-def write_brotli_copies(files: list[Path]) -> None:
-    """file.br beside each file, as Django compresses it (linqdocs.responsecache.encode), made by
-    one process per CPU: fresh processes, since this one may be running threads."""
-    workers = min(len(files) // BROTLI_BATCH + 1, len(os.sched_getaffinity(0)))
-    if workers <= 1:
-        for file in files:
-            write_brotli_copy(str(file))
-        return
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        list(pool.map(write_brotli_copy, map(str, files), chunksize=BROTLI_BATCH))
+class BrotliCopies:
+    """file.br beside each file given, as Django compresses it (linqdocs.responsecache.encode),
+    made in worker processes (one per CPU, fresh ones: this process may be running threads) in
+    batches while the export goes on requesting pages."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._batch: list[str] = []
+        self._pending: list[Future[None]] = []
+
+    def add(self, file: Path) -> None:
+        self._batch.append(str(file))
+        if len(self._batch) == BROTLI_BATCH:
+            self._submit()
+
+    def wait(self) -> None:
+        """Until every copy is written; a worker's failure is raised here."""
+        self._submit()
+        for done in self._pending:
+            done.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def _submit(self) -> None:
+        if not self._batch:
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=len(os.sched_getaffinity(0)),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        self._pending.append(self._pool.submit(write_brotli_copies, self._batch))
+        self._batch = []
 
 
-def write_brotli_copy(path: str) -> None:
-    file = Path(path)
-    file.with_name(file.name + ENCODINGS["br"]).write_bytes(encode(file.read_bytes(), "br"))
+def write_brotli_copies(paths: list[str]) -> None:
+    for path in paths:
+        file = Path(path)
+        file.with_name(file.name + ENCODINGS["br"]).write_bytes(encode(file.read_bytes(), "br"))
 
 
 @contextmanager
@@ -184,31 +209,34 @@ class Command(BaseCommand):
         written = 0
         paths = site_paths()
         pages, queue, seen = set(paths), deque(paths), set(paths)
-        for_brotli: list[Path] = []
-        while queue:
-            url = queue.popleft()
-            response = client.get(url, secure=secure, headers={"host": host})
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            content_type = response["Content-Type"]
-            file = target / file_for(url, content_type)
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(response.content)
-            written += 1
-            if compress and has_vary_header(response, "Accept-Encoding"):
-                # Django's gzip answer says whether it compresses this response at all.
-                gzipped = client.get(
-                    url, secure=secure, headers={"host": host, "accept-encoding": "gzip"}
-                )
-                if gzipped.status_code == 200 and gzipped.get("Content-Encoding") == "gzip":
-                    file.with_name(file.name + ENCODINGS["gzip"]).write_bytes(gzipped.content)
-                    for_brotli.append(file)
-            if content_type.startswith(("text/html", "application/json")):
-                for link in linked_pages(response.content.decode(), pages):
-                    if link not in seen:
-                        seen.add(link)
-                        queue.append(link)
-        write_brotli_copies(for_brotli)
+        brotli_copies = BrotliCopies()
+        try:
+            while queue:
+                url = queue.popleft()
+                response = client.get(url, secure=secure, headers={"host": host})
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+                content_type = response["Content-Type"]
+                file = target / file_for(url, content_type)
+                file.parent.mkdir(parents=True, exist_ok=True)
+                file.write_bytes(response.content)
+                written += 1
+                if compress and has_vary_header(response, "Accept-Encoding"):
+                    # Django's gzip answer says whether it compresses this response at all.
+                    gzipped = client.get(
+                        url, secure=secure, headers={"host": host, "accept-encoding": "gzip"}
+                    )
+                    if gzipped.status_code == 200 and gzipped.get("Content-Encoding") == "gzip":
+                        file.with_name(file.name + ENCODINGS["gzip"]).write_bytes(gzipped.content)
+                        brotli_copies.add(file)
+                if content_type.startswith(("text/html", "application/json")):
+                    for link in linked_pages(response.content.decode(), pages):
+                        if link not in seen:
+                            seen.add(link)
+                            queue.append(link)
+            brotli_copies.wait()
+        finally:
+            brotli_copies.close()
         return written
 
     @staticmethod
