@@ -5,7 +5,6 @@ errors/loading.py reads them from `errors/content/`; these classes are also what
 """
 
 import re
-import zlib
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from http import HTTPStatus
 
 from django.utils.safestring import SafeString
 
-from errors import markdown
+from errors import markdown, packing
 from errors.links import link
 from errors.snippets import SnippetSet
 from errors.sources import Source
@@ -108,8 +107,9 @@ class ErrorCode:
     related_codes: tuple[int, ...]
     related_guides: tuple[str, ...]
     example: str  # the example envelope, JSON text
-    # The guidance's Markdown, zlib-compressed: at 9,000 codes it is most of the catalogue's
-    # memory, and it is read only to render a page once, to index it, and for the .md files.
+    # The guidance's Markdown, compressed (errors/packing.py): at 9,000 codes it is most of the
+    # catalogue's memory, and it is read only to render a page once, to index it, and for the
+    # .md files.
     guidance_compressed: bytes
     # False where Linq's reference describes the code but shows no exact message text.
     message_confirmed: bool = True
@@ -120,6 +120,9 @@ class ErrorCode:
     snippet_set: SnippetSet | None = None  # "Handle it in code": curl, Python, JavaScript
     # Phrase -> URL for "See <phrase>." links; one dict shared by every entry of a catalogue.
     see_targets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The preset dictionary guidance_compressed was made with (b"": none); one bytes object
+    # shared by every entry of a catalogue.
+    guidance_dictionary: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def sdk_error(self) -> str | None:
@@ -141,7 +144,7 @@ class ErrorCode:
     # and a page's HTML is kept by the response cache once served (linqdocs/responsecache.py).
     @property
     def guidance_source(self) -> str:
-        return zlib.decompress(self.guidance_compressed).decode()
+        return packing.unpack(self.guidance_compressed, self.guidance_dictionary).decode()
 
     @cached_property
     def guidance(self) -> markdown.Rendered:

@@ -12,12 +12,13 @@ so `manage.py check` tells a docs writer exactly what is wrong.
 """
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 
-from errors import mentions, snapshots
+from errors import mentions, packing, snapshots
 from errors.catalogue import Catalogue, ErrorCode, Guide
 from errors.parsing import (
     ContentProblem,
@@ -79,10 +80,23 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     _check_mentions(folder, entries, guides, problems)
     if problems:
         return None, list(problems)
-    codes = tuple(entries[number] for number in sorted(entries))
+    codes = _packed(tuple(entries[number] for number in sorted(entries)))
     newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
     updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
     return Catalogue(tuple(categories), codes, guides, updated_at), []
+
+
+def _packed(codes: tuple[ErrorCode, ...]) -> tuple[ErrorCode, ...]:
+    """The entries with their guidance compressed against a dictionary sampled from all of it."""
+    dictionary = packing.dictionary_from(e.guidance_source.encode() for e in packing.spread(codes))
+    return tuple(
+        replace(
+            entry,
+            guidance_compressed=packing.pack(entry.guidance_source.encode(), dictionary),
+            guidance_dictionary=dictionary,
+        )
+        for entry in codes
+    )
 
 
 def _check_mentions(

@@ -18,7 +18,6 @@ title, summary and text (`search_guides`).
 """
 
 import re
-import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from functools import cache, reduce
 from operator import add, itemgetter
 from typing import overload
 
+from errors import packing
 from errors.catalogue import Catalogue, ErrorCode, Guide
 from errors.loading import get_catalogue
 from errors.searchindex import JoinedTexts, WordIndex
@@ -48,8 +48,6 @@ FEW_RESULTS = 5
 TYPO_FACTOR = 0.5
 PHRASE_BONUS = 300  # the whole query as a phrase in the message or the retry advice
 TROUBLESHOOTING_PHRASE_BONUS = 60
-GUIDANCE_SAMPLE = 64  # texts, spread over the catalogue, that make the compression dictionary
-GUIDANCE_DICTIONARY_BYTES = 32 * 1024  # zlib's window: a longer dictionary is not read
 
 FIELD_NAMES = {
     MESSAGE: "message",
@@ -132,14 +130,13 @@ def _field_texts(entry: ErrorCode) -> tuple[str, ...]:
 class SearchIndex:
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
-        # The guidance as searched, for snippets: kept compressed, since stripping the Markdown
-        # again for each hit shown costs ten times more than inflating it. The texts share most
-        # of their words and turns of phrase, so each is compressed against a preset dictionary
-        # made of a sample of them: at 9,000 codes that halves the room they take (9 MB → 4).
-        sample = catalogue.codes[:: max(1, len(catalogue.codes) // GUIDANCE_SAMPLE)]
-        self.guidance_dictionary = " ".join(
-            plain_guidance(entry.guidance_source) for entry in sample
-        ).encode()[-GUIDANCE_DICTIONARY_BYTES:]
+        # The guidance as searched, for snippets: kept compressed (errors/packing.py: 9 MB → 4 MB
+        # at 9,000 codes), since stripping the Markdown again for each hit shown costs ten times
+        # more than inflating it.
+        self.guidance_dictionary = packing.dictionary_from(
+            plain_guidance(entry.guidance_source).encode()
+            for entry in packing.spread(catalogue.codes)
+        )
         self.guidance: dict[int, bytes] = {}
         self.words = WordIndex(
             (entry.code, [*(words(text) for text in _field_texts(entry)), words(guidance)])
@@ -156,14 +153,12 @@ class SearchIndex:
     def _plain_guidance(self, catalogue: Catalogue) -> Iterator[tuple[ErrorCode, str]]:
         for entry in catalogue.codes:
             guidance = plain_guidance(entry.guidance_source)
-            compressor = zlib.compressobj(9, zdict=self.guidance_dictionary)
-            self.guidance[entry.code] = compressor.compress(guidance.encode()) + compressor.flush()
+            self.guidance[entry.code] = packing.pack(guidance.encode(), self.guidance_dictionary)
             yield entry, guidance
 
     def guidance_text(self, code: int) -> str:
         """A code's guidance as searched: plain text, without Markdown."""
-        inflater = zlib.decompressobj(zdict=self.guidance_dictionary)
-        return inflater.decompress(self.guidance[code]).decode()
+        return packing.unpack(self.guidance[code], self.guidance_dictionary).decode()
 
     # --- matching one term -------------------------------------------------------------------
 

@@ -28,13 +28,15 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 # The modules that define and build what a snapshot holds (its pickled classes live in
-# catalogue.py, search.py, searchindex.py and messages.py; facets.py keeps its per-code keys in
-# the catalogue's `derived` too): a change to any of them makes every snapshot stale.
+# catalogue.py, search.py, searchindex.py and messages.py; packing.py compresses its texts;
+# facets.py keeps its per-code keys in the catalogue's `derived` too): a change to any of them
+# makes every snapshot stale.
 BUILDERS = (
     "catalogue.py",
     "loading.py",
     "parsing.py",
     "markdown.py",
+    "packing.py",
     "search.py",
     "searchindex.py",
     "messages.py",
