@@ -33,6 +33,8 @@ from errors.searchindex import JoinedTexts, WordIndex
 from errors.searchrequest import Filters, SearchRequest
 
 NO_FILTERS = Filters()
+# A term's documents by the score each group of them gets: (score, code numbers).
+Groups = list[tuple[float, Sequence[int]]]
 
 # Field weights: the ranking contract of the search.
 EXACT_CODE = 1000
@@ -162,11 +164,12 @@ class SearchIndex:
 
     # --- matching one term -------------------------------------------------------------------
 
-    def _word_scores(self, term: str) -> dict[int, float]:
-        scores = word_scores(self.words, _CODE_WEIGHTS, term)
-        if scores or len(term) < 6:
-            return scores
+    def _word_groups(self, term: str) -> Groups:
+        groups = word_groups(self.words, _CODE_WEIGHTS, term)
+        if groups or len(term) < 6:
+            return groups
         # Two words run together ("ratelimit"): the codes that have both halves.
+        scores: dict[int, float] = {}
         for cut in range(3, len(term) - 2):
             left, right = term[:cut], term[cut:]
             if left in self.words and right in self.words:
@@ -179,43 +182,39 @@ class SearchIndex:
                 scores = {code: max(scores.get(code, 0), s) for code, s in both.items()} | {
                     code: s for code, s in scores.items() if code not in both
                 }
-        return scores
+        return _as_groups(scores)
 
-    def _number_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
-        scores: dict[int, float] = {}
+    def _number_groups(self, term: str, among_words: bool = False) -> Groups:
+        exact, prefixes = [], []
         numbers = self.code_numbers
         for position in range(bisect_left(numbers, term), len(numbers)):
             text = numbers[position]
             if text == term:
-                scores[int(text)] = EXACT_CODE
+                exact.append(int(text))
             elif not text.startswith(term):
                 break
             elif not among_words:
                 # A code being typed ("30", "300"); beside words it is a quantity
                 # ("retry 30 seconds", "100 messages a day"), not the start of a code.
-                scores[int(text)] = CODE_PREFIX
+                prefixes.append(int(text))
+        groups: Groups = [(EXACT_CODE, exact)] if exact else []
+        groups += [(CODE_PREFIX, prefixes)] if prefixes else []
         # A number is also a word of the text: "429" the status, "164" in E.164, "10" in 10 MB.
         if len(term) > 1:
-            as_word = _best_scores(
-                (weight + (CODE_PREFIX if weight == HTTP else 0), codes)
-                for weight, codes in ((_CODE_WEIGHTS[m], c) for m, c in self.words.documents(term))
-            )
-            for code, score in scores.items():
-                as_word[code] = max(as_word.get(code, 0), score)
-            scores = as_word
-        return scores
+            for mask, codes in self.words.documents(term):
+                weight = _CODE_WEIGHTS[mask]
+                groups.append((weight + (CODE_PREFIX if weight == HTTP else 0), codes))
+        return groups
 
-    def _term_scores(self, term: str, among_words: bool = False) -> dict[int, float]:
+    def _term_groups(self, term: str, among_words: bool = False) -> Groups:
+        """The codes `term` finds, grouped by the score each group gets."""
         if re.fullmatch(r"[1-9]xxx", term):
             category = self.catalogue.category(term)
-            return (
-                {e.code: CODE_PREFIX for e in self.catalogue.in_category(category)}
-                if category
-                else {}
-            )
+            found = [e.code for e in self.catalogue.in_category(category)] if category else []
+            return [(CODE_PREFIX, found)] if found else []
         if term.isdigit():
-            return self._number_scores(term, among_words)
-        return self._word_scores(term)
+            return self._number_groups(term, among_words)
+        return self._word_groups(term)
 
     # --- whole queries -----------------------------------------------------------------------
 
@@ -226,21 +225,23 @@ class SearchIndex:
             chosen = [e for e in everything if filters.allows(e)] if filters.active else everything
             return Results(self, [e.code for e in chosen], {}, [])
         among_words = not all(term.isdigit() for term in terms)
-        scored = [(term, self._term_scores(term, among_words)) for term in terms]
+        found_by = [(term, self._term_groups(term, among_words)) for term in terms]
         # A word found nowhere ("teh", "please") does not empty the results.
-        scored = [(t, s) for t, s in scored if s] if len(scored) > 1 else scored
-        if not scored:
+        found_by = [(t, g) for t, g in found_by if g] if len(found_by) > 1 else found_by
+        if not found_by:
             return Results(self, [], {}, terms)
-        full = _combine([s for _, s in scored])
-        terms = self._snippet_terms([t for t, _ in scored])
+        full = _combine(_scores_rarest_first([groups for _, groups in found_by]))
+        terms = self._snippet_terms([t for t, _ in found_by])
         partial: dict[int, float] = {}
-        last_term = scored[-1][0]
-        if len(scored) > 1 and not last_term.isdigit() and len(full) < FEW_RESULTS:
+        last_term = found_by[-1][0]
+        if len(found_by) > 1 and not last_term.isdigit() and len(full) < FEW_RESULTS:
             # The last word may be unfinished: when the whole query finds little, matches of all
             # the other words follow the full ones.
             partial = {
                 code: score
-                for code, score in _combine([s for _, s in scored[:-1]]).items()
+                for code, score in _combine(
+                    [_best_scores(groups) for _, groups in found_by[:-1]]
+                ).items()
                 if code not in full
             }
         phrase = phrase_text(q) if len(phrase_text(q).split()) > 1 else ""
@@ -253,8 +254,7 @@ class SearchIndex:
             if filters.active:
                 get = self.catalogue.get
                 codes = [code for code in codes if filters.allows(get(code))]  # type: ignore[arg-type]
-            if in_head or in_troubleshooting:
-                found = dict(found)
+            if in_head or in_troubleshooting:  # `found` is this search's own: lifted in place
                 for code in in_head.intersection(found):
                     found[code] += PHRASE_BONUS
                 for code in in_troubleshooting.intersection(found):
@@ -263,8 +263,10 @@ class SearchIndex:
             ranked += sorted(codes, key=found.__getitem__, reverse=True)
             if filters.active:
                 scores.update((code, found[code]) for code in codes)
-            else:
+            elif scores:
                 scores.update(found)
+            else:
+                scores = found
         return Results(self, ranked, scores, terms)
 
     def _snippet_terms(self, terms: list[str]) -> list[str]:
@@ -354,21 +356,58 @@ def _combine(term_scores: list[dict]) -> dict:
     return dict(zip(codes, totals, strict=True))
 
 
-def word_scores(index: WordIndex, weights: list[int], term: str) -> dict[int, float]:
-    """Document -> score of `term`: the best field holding the word itself, a longer word it
-    starts (3+ letters, PREFIX_FACTOR) or, when the word is unknown, a word one typo away."""
-    found = [(weights[mask] * 1.0, codes) for mask, codes in index.documents(term)]
+def word_groups(index: WordIndex, weights: list[int], term: str) -> Groups:
+    """The documents of `term`, by score: the best field holding the word itself, a longer word
+    it starts (3+ letters, PREFIX_FACTOR) or, when the word is unknown, a word one typo away."""
+    found: Groups = [(weights[mask] * 1.0, codes) for mask, codes in index.documents(term)]
     if len(term) >= 3:
         for word in index.starting_with(term):
             found += [(weights[m] * PREFIX_FACTOR, codes) for m, codes in index.documents(word)]
     if term not in index:
         for word in index.one_typo_from(term):
             found += [(weights[m] * TYPO_FACTOR, codes) for m, codes in index.documents(word)]
-    return _best_scores(found)
+    return found
 
 
-def _best_scores(found: Iterable[tuple[float, array]]) -> dict[int, float]:
-    """Document -> the best weight of the arrays that hold it."""
+def word_scores(index: WordIndex, weights: list[int], term: str) -> dict[int, float]:
+    """Document -> score of `term` (word_groups)."""
+    return _best_scores(word_groups(index, weights, term))
+
+
+def _as_groups(scores: dict[int, float]) -> Groups:
+    grouped: dict[float, list[int]] = {}
+    for code, score in scores.items():
+        grouped.setdefault(score, []).append(code)
+    return list(grouped.items())
+
+
+def _scores_rarest_first(found_by: list[Groups]) -> list[dict[int, float]]:
+    """Each term's scores, for the AND of the terms: the term with the fewest documents is scored
+    in full, and each other one, in order of size, only among the documents every term before it
+    holds. A common word ("message", "send") then costs a pass in C over its arrays, not a
+    dictionary of the thousands of codes it holds. Only the common codes keep all their scores;
+    _combine() intersects."""
+    if len(found_by) == 1:
+        return [_best_scores(found_by[0])]
+    scores: list[dict[int, float]] = [{} for _ in found_by]
+    among: set[int] | None = None
+    for position in sorted(range(len(found_by)), key=lambda i: _size(found_by[i])):
+        scores[position] = _best_scores(found_by[position], among)
+        among = set(scores[position])
+    return scores
+
+
+def _size(groups: Groups) -> int:
+    return sum(len(codes) for _, codes in groups)
+
+
+def _best_scores(found: Groups, among: set[int] | None = None) -> dict[int, float]:
+    """Document -> the best weight of the arrays that hold it (only documents `among`, if given)."""
+    if among is not None:
+        within: dict[int, float] = {}
+        for weight, codes in sorted(found, key=lambda group: group[0]):  # weakest first
+            within.update(dict.fromkeys(among.intersection(codes), weight))
+        return within
     # One array per weight, weakest first, so each document ends with its best score; joining
     # arrays and dict.fromkeys keep the work in C.
     by_weight: dict[float, array] = {}

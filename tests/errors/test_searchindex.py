@@ -157,3 +157,21 @@ def test_the_pairs_find_what_reading_every_text_finds(data):
     found = texts.holding(phrase)
     assert found == texts.scan(phrase)
     assert found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_scoring_the_rarest_word_first_gives_the_scores_of_scoring_every_word_in_full(data):
+    """The AND of several words scores the rarest in full and the others only among the codes
+    left; the result is the same as scoring every word over the whole catalogue."""
+    index = module.index_for(get_catalogue())
+    vocabulary = index.words.vocabulary
+    terms = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=5, unique=True))
+    # Prefixes and typos too: a word cut short, or with a letter dropped.
+    terms = [t[: data.draw(st.integers(3, max(3, len(t))))] for t in terms]
+    found_by = [index._term_groups(term, among_words=True) for term in terms]
+    found_by = [groups for groups in found_by if groups]
+    if not found_by:
+        return
+    expected = module._combine([module._best_scores(groups) for groups in found_by])
+    assert module._combine(module._scores_rarest_first(found_by)) == expected
