@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from bench import searchtimes
 from bench.scenarios import PasteTiming, Scenario
 from bench.servers import PATIENCE
 
@@ -93,7 +94,10 @@ def paste_table(title: str, timings: list[PasteTiming], with_answer: bool) -> li
 def search_table(results: dict[str, dict]) -> list[dict]:
     """Per query, the CPU ms of the search alone and of the whole fragment view, per catalogue."""
     labels = list(results)
-    print("\nSearch, in process (CPU ms, best of 5; search alone / whole htmx fragment view)")
+    print(
+        f"\nSearch, in process (CPU ms, best of {searchtimes.RUNS}; search alone / whole htmx "
+        "fragment view)"
+    )
     print(f"  {'query':<46}" + "".join(f" {label:>20}" for label in labels) + f" {'hits':>6}")
     rows = []
     queries = [row["query"] for row in next(iter(results.values()))["queries"]]
