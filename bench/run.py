@@ -11,6 +11,8 @@ as in production) on 127.0.0.1, pinned with taskset to CPU 0; the keep-alive cli
    `--against REV` the same routes are measured on that revision too (exported from git into a
    temporary folder), so old and new ratios come from one run.
 2. First view of /errors/: the page and everything it loads (CSS, scripts, favicon), Brotli.
+   Then the reference as files (bench/static.py, where nginx is installed): nginx serving
+   `export_site`'s files, its CPU per request beside the app's own /robots.txt.
 3. Pastes, in process: the diagnosis of the crafted 64 KiB pastes of bench/pastes.py (the worst
    one named, with the size of its answer) and the masking of realistic and crafted 60 KB pastes.
 4. Scale: the real catalogue (48 codes) against a synthetic one of `--codes` codes
@@ -40,6 +42,7 @@ sys.path.insert(0, str(BASE_DIR))  # run as a script: bench/run.py
 from bench.scale import measure_scale, search_times  # noqa: E402
 from bench.scenarios import first_view, route_scenarios, run, run_pastes  # noqa: E402
 from bench.servers import Server, cpus, export_revision, migrate, production_env  # noqa: E402
+from bench.static import measure_static, static_table  # noqa: E402
 from bench.tables import kb, paste_table, routes_table, scale_table, search_table  # noqa: E402
 
 RESULTS = BASE_DIR / "bench" / "results"
@@ -87,6 +90,9 @@ def main() -> None:
             finally:
                 server.stop()
 
+        # The reference as files (README "Serving the reference as files"): this tree only.
+        static = measure_static(BASE_DIR, workdir, server_cpu, 2.0, options.rounds)
+
         scale = {}
         searched: dict[str, dict] = {}
         if options.codes:
@@ -113,6 +119,9 @@ def main() -> None:
     for name, size in view.items():
         print(f"  {name:<60} {kb(size):>6} KB")
     print(f"  {'total':<60} {kb(sum(view.values())):>6} KB")
+    if static:
+        static_table(static)
+        report["static"] = static
     if scale:
         scale_table(scale)
         report["scale"] = scale
