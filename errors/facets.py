@@ -58,6 +58,18 @@ def _facet_keys(catalogue: Catalogue) -> tuple[array, list[FacetKey]]:
     return held  # type: ignore[return-value]
 
 
+def _every_code(catalogue: Catalogue) -> Counter[int]:
+    """How many codes of the whole catalogue hold each (category, verdict, status); kept with
+    the catalogue like the keys."""
+    counted = catalogue.derived.get("facet_totals")
+    if counted is None:
+        index, _ = _facet_keys(catalogue)
+        counted = catalogue.derived["facet_totals"] = Counter(
+            index[entry.code] for entry in catalogue.codes
+        )
+    return counted  # type: ignore[return-value]
+
+
 def _counts(
     codes: Sequence[int], chosen: Filters, catalogue: Catalogue
 ) -> tuple[Counter[str], Counter[str], Counter[int]]:
@@ -71,7 +83,10 @@ def _counts(
     categories: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
     statuses: Counter[int] = Counter()
-    for position, count in Counter(map(index.__getitem__, codes)).items():
+    # A query that finds every code ("the", a bare "error") counts what no query counts.
+    every = len(codes) == len(catalogue.codes)
+    counted = _every_code(catalogue) if every else Counter(map(index.__getitem__, codes))
+    for position, count in counted.items():
         category, verdict, status = keys[position]
         in_category = not chosen.categories or category in chosen.categories
         in_verdict = not chosen.verdicts or verdict in chosen.verdicts

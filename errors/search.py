@@ -230,7 +230,8 @@ class SearchIndex:
         found_by = [(t, g) for t, g in found_by if g] if len(found_by) > 1 else found_by
         if not found_by:
             return Results(self, [], {}, terms)
-        full = _combine(_scores_rarest_first([groups for _, groups in found_by]))
+        scored = _scores_rarest_first([groups for _, groups in found_by])
+        full = scored[0] if len(scored) == 1 else _combine(scored)  # this search's own dict
         terms = self._snippet_terms([t for t, _ in found_by])
         partial: dict[int, float] = {}
         last_term = found_by[-1][0]

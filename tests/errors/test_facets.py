@@ -56,3 +56,18 @@ def test_the_words_narrow_the_counts():
 
     assert sum(words.values()) < sum(everything.values())
     assert 0 in words.values()
+
+
+def test_words_that_every_code_holds_count_like_no_words():
+    """ "the" finds every code: its counts come from the whole catalogue's, kept once, and are
+    still what ticking each option would show."""
+    catalogue = get_catalogue()
+    wanted = SearchRequest(q="the", filters=Filters(verdicts=("no",)))
+    assert len(search(SearchRequest(q="the"), catalogue)) == len(catalogue.codes)
+    found = facets(wanted, catalogue)
+    for option in found.options:
+        group = {"category": "categories", "retry": "verdicts", "http": "statuses"}[option.group]
+        value = int(option.value) if option.group == "http" else option.value
+        alone = Filters(**{**wanted.filters.__dict__, group: (value,)})
+        assert option.count == len(search(SearchRequest(q="the", filters=alone), catalogue))
+    assert facets(SearchRequest(q="the"), catalogue) == facets(SearchRequest(), catalogue)
