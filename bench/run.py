@@ -91,7 +91,7 @@ def main() -> None:
                 server.stop()
 
         # The reference as files (README "Serving the reference as files"): this tree only.
-        static = measure_static(BASE_DIR, workdir, server_cpu, 2.0, options.rounds)
+        static = measure_static(BASE_DIR, workdir, server_cpu, client_cpu, 3.0, options.rounds)
 
         scale = {}
         searched: dict[str, dict] = {}

@@ -53,6 +53,11 @@ def measure_scale(
     return result
 
 
+# The search table is measured in this many processes, each query's best kept: on this shared
+# machine one process can run a third slower than the next for its whole life.
+SEARCH_PROCESSES = 3
+
+
 def search_times(source: Path, content: Path | None, workdir: Path) -> dict | None:
     """bench/searchtimes.py on `content` (None: the real catalogue), in a child process."""
     folder = workdir / f"search-{content.name if content else 'real'}"
@@ -61,16 +66,29 @@ def search_times(source: Path, content: Path | None, workdir: Path) -> dict | No
     env["LOG_LEVEL"] = "WARNING"
     try:
         migrate(source, env)  # the database the fragment view's middleware expects
-        done = subprocess.run(
-            [PYTHON, "bench/searchtimes.py"],
-            cwd=source,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=PATIENCE,
-        )
+        runs = [
+            subprocess.run(
+                [PYTHON, "bench/searchtimes.py"],
+                cwd=source,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=PATIENCE,
+            )
+            for _ in range(SEARCH_PROCESSES)
+        ]
     except (TooSlow, subprocess.SubprocessError) as failed:
         print(f"  search times not measured: {failed}")
         return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _best_of([json.loads(done.stdout.strip().splitlines()[-1]) for done in runs])
+
+
+def _best_of(results: list[dict]) -> dict:
+    """Per query, the least CPU any of the processes measured."""
+    best = results[0]
+    for other in results[1:]:
+        for row, again in zip(best["queries"], other["queries"], strict=True):
+            row["search_ms"] = min(row["search_ms"], again["search_ms"])
+            row["view_ms"] = min(row["view_ms"], again["view_ms"])
+    return best

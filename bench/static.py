@@ -1,18 +1,24 @@
 """The reference served as files: nginx answering `export_site`'s output, beside the app.
 
 README "Serving the reference as files": the read-only site is exported and nginx serves it,
-Django answering only what needs it. This measures what that buys, the way issue figures are
-stated: the server's CPU time per request (utime + stime of the process that answers, from
-/proc, over a few seconds of requests on one kept-alive connection), as a ratio to the app's own
-/robots.txt. nginx and gunicorn run pinned to the same CPU; nginx with one worker, as gunicorn.
+Django answering only what needs it. This measures what that buys, the way the issue stated it:
+requests per second and the server's CPU time per request (utime + stime of its processes,
+from /proc), each as a ratio to the app's own /robots.txt. nginx (one worker) and gunicorn (one
+worker, one thread) run pinned to the same CPU; wrk, on the other, keeps 8 connections busy so the
+worker never idles (a worker woken for each request is charged for waking up as much as for
+the work).
 
-Skipped, with a line saying so, where nginx is not installed (`apt-get install nginx-light`).
+Skipped, with a line saying so, where nginx or wrk is not installed (`apt-get install nginx-light
+wrk`).
 """
 
+import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
+import statistics
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -45,14 +51,20 @@ def nginx_binary() -> str | None:
     )
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(master: int) -> float:
+    """CPU time of a server: its master, the workers it has reaped (gunicorn replaces a worker
+    after GUNICORN_MAX_REQUESTS) and those alive."""
+    spent = _ticks(master, with_reaped=True)
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):  # gone since: counted once reaped
+            spent += _ticks(int(child))
+    return spent / TICKS
+
+
+def _ticks(pid: int, with_reaped: bool = False) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def child_of(pid: int) -> int:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return int(children[0])
+    # utime, stime, then cutime, cstime (children waited for), counted from field 14 on.
+    return sum(int(value) for value in fields[11 : 15 if with_reaped else 13])
 
 
 @dataclass
@@ -104,6 +116,7 @@ class Route:
     path: str
     server: str  # "app" or "nginx"
     cpu_us: list[float] = field(default_factory=list)  # per request, one entry per round
+    per_second: list[float] = field(default_factory=list)  # requests, one entry per round
     size: int = 0
 
 
@@ -117,27 +130,37 @@ ROUTES = (
 )
 
 
-def _measure(port: int, worker: int, route: Route, seconds: float) -> None:
+def _measure(port: int, server: int, route: Route, seconds: float, client_cpu: int | None) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for _ in range(20):  # warm up: connection, caches
-        connection.request("GET", route.path)
-        route.size = len(connection.getresponse().read())
-    requests = 0
-    began, used = time.monotonic(), cpu_seconds(worker)
-    while time.monotonic() - began < seconds:
-        connection.request("GET", route.path)
-        response = connection.getresponse()
-        response.read()
-        assert response.status == 200, (route.path, response.status)
-        requests += 1
-    route.cpu_us.append((cpu_seconds(worker) - used) / requests * 1e6)
+    connection.request("GET", route.path)
+    response = connection.getresponse()
+    route.size = len(response.read())
+    assert response.status == 200, (route.path, response.status)
     connection.close()
+    command = ["wrk", "-t1", "-c8", f"-d{seconds:g}s", f"http://127.0.0.1:{port}{route.path}"]
+    if client_cpu is not None:
+        command = ["taskset", "-c", str(client_cpu), *command]
+    used = cpu_seconds(server)
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    spent = cpu_seconds(server) - used
+    requests = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    if re.search(r"Non-2xx|Socket errors", output):
+        raise SystemExit(f"wrk saw errors on {route.path}:\n{output}")
+    route.per_second.append(float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]))  # type: ignore[index]
+    route.cpu_us.append(spent / requests * 1e6)
 
 
-def measure_static(source: Path, workdir: Path, cpu: int | None, seconds: float, rounds: int):
-    """Per route, the server CPU per request (median over rounds), or None without nginx."""
-    if nginx_binary() is None:
-        print("\nStatic files: not measured (nginx is not installed)")
+def measure_static(
+    source: Path,
+    workdir: Path,
+    cpu: int | None,
+    client_cpu: int | None,
+    seconds: float,
+    rounds: int,
+) -> dict | None:
+    """Per route, requests per second and server CPU per request (medians over rounds)."""
+    if nginx_binary() is None or shutil.which("wrk") is None:
+        print("\nStatic files: not measured (needs nginx and wrk)")
         return None
     folder = workdir / "static-files"
     folder.mkdir()
@@ -164,25 +187,33 @@ def measure_static(source: Path, workdir: Path, cpu: int | None, seconds: float,
         app.start(cpu)
         web.start(cpu)
         assert app.process is not None and web.process is not None
-        workers = {"app": child_of(app.process.pid), "nginx": child_of(web.process.pid)}
+        workers = {"app": app.process.pid, "nginx": web.process.pid}
         ports = {"app": app.port, "nginx": web.port}
         for _ in range(rounds):
             for route in routes:
-                _measure(ports[route.server], workers[route.server], route, seconds)
+                _measure(ports[route.server], workers[route.server], route, seconds, client_cpu)
     finally:
         web.stop()
         app.stop()
     return {
-        route.name: {"cpu_us": sorted(route.cpu_us)[len(route.cpu_us) // 2], "bytes": route.size}
+        route.name: {
+            "cpu_us": statistics.median(route.cpu_us),
+            "per_second": statistics.median(route.per_second),
+            "bytes": route.size,
+        }
         for route in routes
     }
 
 
 def static_table(results: dict[str, dict]) -> None:
-    baseline = next(iter(results.values()))["cpu_us"]
-    print("\nStatic files: nginx serving export_site's files, beside the app (same CPU)")
-    print("  server CPU per request, median of rounds; ratio: the app's /robots.txt CPU / this")
-    print(f"  {'route':<48} {'CPU µs':>8} {'faster':>8} {'KB':>7}")
+    baseline = next(iter(results.values()))
+    print("\nStatic files: nginx serving export_site's files, beside the app (same CPU, wrk -c8)")
+    print("  medians of rounds; x: this route against the app's /robots.txt")
+    print(f"  {'route':<46} {'req/s':>8} {'x':>6} {'CPU µs/req':>11} {'x':>6} {'KB':>6}")
     for name, row in results.items():
-        ratio = baseline / row["cpu_us"] if row["cpu_us"] else float("inf")
-        print(f"  {name:<48} {row['cpu_us']:>8.1f} {ratio:>7.1f}x {row['bytes'] / 1024:>7.1f}")
+        faster = baseline["cpu_us"] / row["cpu_us"] if row["cpu_us"] else float("inf")
+        print(
+            f"  {name:<46} {row['per_second']:>8.0f} "
+            f"{row['per_second'] / baseline['per_second']:>5.1f}x {row['cpu_us']:>11.1f} "
+            f"{faster:>5.1f}x {row['bytes'] / 1024:>6.1f}"
+        )

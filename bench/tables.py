@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from bench import searchtimes
+from bench.scale import SEARCH_PROCESSES
 from bench.scenarios import PasteTiming, Scenario
 from bench.servers import PATIENCE
 
@@ -95,8 +96,8 @@ def search_table(results: dict[str, dict]) -> list[dict]:
     """Per query, the CPU ms of the search alone and of the whole fragment view, per catalogue."""
     labels = list(results)
     print(
-        f"\nSearch, in process (CPU ms, best of {searchtimes.RUNS}; search alone / whole htmx "
-        "fragment view)"
+        f"\nSearch, in process (CPU ms, best of {searchtimes.RUNS} runs in each of "
+        f"{SEARCH_PROCESSES} processes; search alone / whole htmx fragment view)"
     )
     print(f"  {'query':<46}" + "".join(f" {label:>20}" for label in labels) + f" {'hits':>6}")
     rows = []
