@@ -218,7 +218,9 @@ class SearchIndex:
 
     # --- whole queries -----------------------------------------------------------------------
 
-    def search(self, q: str, filters: Filters = NO_FILTERS) -> "Results":
+    def search(self, q: str, filters: Filters = NO_FILTERS, rank: bool = True) -> "Results":
+        """The codes `q` finds, best first; with rank=False, the same codes and scores in no
+        particular order (for a caller that adds scores up: no sort of thousands of codes)."""
         terms = list(dict.fromkeys([t for t in words(q) if t not in STOP_WORDS] or words(q)))
         if not terms:
             everything = self.catalogue.codes
@@ -251,7 +253,7 @@ class SearchIndex:
         ranked: list[int] = []
         scores: dict[int, float] = {}
         for found in (full, partial):
-            codes = sorted(found)
+            codes = sorted(found) if rank else list(found)
             if filters.active:
                 get = self.catalogue.get
                 codes = [code for code in codes if filters.allows(get(code))]  # type: ignore[arg-type]
@@ -261,7 +263,7 @@ class SearchIndex:
                 for code in in_troubleshooting.intersection(found):
                     found[code] += TROUBLESHOOTING_PHRASE_BONUS
             # Best first; sorted() is stable, so codes of equal score stay in code order.
-            ranked += sorted(codes, key=found.__getitem__, reverse=True)
+            ranked += sorted(codes, key=found.__getitem__, reverse=True) if rank else codes
             if filters.active:
                 scores.update((code, found[code]) for code in codes)
             elif scores:
@@ -465,8 +467,10 @@ def index_for(catalogue: Catalogue) -> SearchIndex:
     return index
 
 
-def search(request: SearchRequest, catalogue: Catalogue | None = None) -> Results:
-    return index_for(catalogue or get_catalogue()).search(request.q, request.filters)
+def search(
+    request: SearchRequest, catalogue: Catalogue | None = None, rank: bool = True
+) -> Results:
+    return index_for(catalogue or get_catalogue()).search(request.q, request.filters, rank)
 
 
 # --- Guides -----------------------------------------------------------------------------------

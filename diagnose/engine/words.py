@@ -70,9 +70,11 @@ def codes_for_words(text: str, catalogue: Catalogue) -> tuple[ErrorCode, ...]:
     ][:MAX_WORDS]
     scores: dict[int, float] = {}
     for term in terms:
-        for hit in search(SearchRequest(q=term), catalogue):
-            if hit.score > GUIDANCE:
-                scores[hit.entry.code] = scores.get(hit.entry.code, 0.0) + hit.score
+        # The scores alone: a hit (its field and snippet) is made only for a row that is shown,
+        # and a common word finds thousands of codes in a large catalogue.
+        for code, score in search(SearchRequest(q=term), catalogue, rank=False).scores.items():
+            if score > GUIDANCE:
+                scores[code] = scores.get(code, 0.0) + score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
         entry for code, _ in ranked[:MAX_CODES] if (entry := catalogue.get(code)) is not None
