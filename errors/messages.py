@@ -87,8 +87,9 @@ class MessageIndex:
         ]
         return sorted(found, key=lambda entry: entry.code)
 
-    def similar(self, wanted: str) -> list[tuple[float, ErrorCode]]:
-        """(difflib ratio, code) for the messages most like `wanted`, best first."""
+    def similar(self, wanted: str, cutoff: float = 0.0) -> list[tuple[float, ErrorCode]]:
+        """(difflib ratio, code) for the messages most like `wanted`, best first; with a
+        `cutoff`, only those whose ratio can reach it (the others may be left out)."""
         own = _trigrams(wanted)
         shared: Counter[int] = Counter()
         for trigram in own:
@@ -104,6 +105,9 @@ class MessageIndex:
         for number in candidates:
             message = self.messages[number]
             matcher.set_seq2(message)
+            # difflib's quick ratios are upper bounds of its ratio, at a fraction of the cost.
+            if cutoff and (matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff):
+                continue
             scored += [(matcher.ratio(), entry) for entry in self.by_message[message]]
         return sorted(scored, key=lambda pair: (-pair[0], pair[1].code))
 

@@ -150,6 +150,10 @@ def without_error_prefix(text: str) -> str:
     return _ERROR_PREFIX.sub("", text.strip())
 
 
+SIMILAR_ENOUGH = 0.75  # difflib ratio
+AS_CLOSE = 0.03
+
+
 def match_message(
     text: Any, catalogue: Catalogue, *, loose: bool = True
 ) -> tuple[list[ErrorCode], str | None]:
@@ -179,9 +183,10 @@ def match_message(
         partial = index.containing(wanted)
         if partial:
             return partial, "partial"
-    scores = index.similar(wanted)
+    # A message this like the text is a match; one this close to the best is a match too.
+    scores = index.similar(wanted, cutoff=SIMILAR_ENOUGH - AS_CLOSE)
     best = scores[0][0] if scores else 0
-    if best < 0.75:
+    if best < SIMILAR_ENOUGH:
         return [], None
-    close = [entry for score, entry in scores if score >= best - 0.03]
+    close = [entry for score, entry in scores if score >= best - AS_CLOSE]
     return sorted(close, key=lambda entry: entry.code), "similar"

@@ -57,3 +57,14 @@ def check(wanted: str) -> None:
         assert top == similar
     else:
         assert not found or found[0][0] <= best
+
+
+def test_a_cutoff_leaves_out_only_messages_whose_ratio_falls_short_of_it():
+    """The diagnosis asks only for messages that can reach 0.72: difflib's quick ratios (upper
+    bounds) skip the others, and every message at or above the cutoff is still there, in order."""
+    index = index_for(get_catalogue())
+    for wanted in [*texts(), "the recipient could not be reached", "invalid phone numbr format"]:
+        every = index.similar(wanted)
+        kept = index.similar(wanted, cutoff=0.72)
+        assert [pair for pair in every if pair[0] >= 0.72] == [p for p in kept if p[0] >= 0.72]
+        assert len(kept) <= len(every)
