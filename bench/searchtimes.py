@@ -7,6 +7,8 @@ figures per query, each the best of RUNS runs of `time.process_time()` (CPU time
 so other processes on a shared machine disturb it less than a wall clock): the search alone
 (errors.search.search: index look-ups, scoring, ranking) and the whole htmx fragment view with
 the response cache off (reading the query, the search, the filter counts, rendering the rows).
+Then message matching the same way: a pasted message diagnosed (diagnose.engine.diagnose: the
+catalogue's message index, errors/messages.py) and the whole POST /api/diagnose/ view.
 """
 
 import gc
@@ -40,6 +42,13 @@ QUERIES = (
     "phone number permission denied",
     "message failed to send to recipient because",
     "the",
+)
+# Pasted into the diagnosis as they are: a message with a typo, words that are no message.
+MESSAGES = (
+    "Error: Rate limit exeeded",
+    "chat not fuond",
+    "Invalid phone numbr format",
+    "the recipient could not be reached",
 )
 # On a shared machine a run is now and then slowed two or three times by something else; the
 # best of 15 is what the query itself costs (the same code gave 4 to 15 ms as the best of 5).
@@ -90,7 +99,25 @@ def main() -> None:
                 "view_ms": best_cpu_ms(fragment),
             }
         )
-    print(json.dumps({"codes": len(catalogue.codes), "queries": rows}))
+    from diagnose.engine import diagnose
+
+    matched = []
+    for text in MESSAGES:
+
+        def answer(text: str = text) -> None:
+            response = client.post("/api/diagnose/", text, content_type="text/plain")
+            assert response.status_code == 200, response.status_code
+
+        found = diagnose(text).as_dict()
+        matched.append(
+            {
+                "query": text,
+                "hits": len(found["diagnoses"]) + len(found.get("related_codes", [])),
+                "search_ms": best_cpu_ms(lambda t=text: diagnose(t)),
+                "view_ms": best_cpu_ms(answer),
+            }
+        )
+    print(json.dumps({"codes": len(catalogue.codes), "queries": rows, "messages": matched}))
 
 
 if __name__ == "__main__":

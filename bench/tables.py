@@ -115,4 +115,11 @@ def search_table(results: dict[str, dict]) -> list[dict]:
             f"  worst, {label}: search {worst['search_ms']:.2f} ms ({worst['query']!r}),"
             f" view {view['view_ms']:.2f} ms ({view['query']!r})"
         )
+    print("\n  message matching (diagnosis alone / whole POST /api/diagnose/)       codes")
+    texts = [row["query"] for row in next(iter(results.values()))["messages"]]
+    for number, text in enumerate(texts):
+        cells = [results[label]["messages"][number] for label in labels]
+        shown = "".join(f" {c['search_ms']:>8.2f} / {c['view_ms']:>7.2f}  " for c in cells)
+        print(f"  {text[:46]:<46}{shown} {cells[-1]['hits']:>6}")
+        rows.append({"message": text, **{label: c for label, c in zip(labels, cells, strict=True)}})
     return rows
