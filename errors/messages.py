@@ -101,13 +101,17 @@ class MessageIndex:
         dice = [(count / (sizes[n] + size), n) for n, count in shared.items() if count >= floor]
         candidates = [n for _, n in heapq.nlargest(SIMILAR_CANDIDATES, dice)]
         matcher = difflib.SequenceMatcher(None, wanted, "")
+        # difflib's quick ratios are upper bounds of its ratio, at a fraction of the cost, and
+        # the same either way round: this matcher counts the text's characters once.
+        bound = difflib.SequenceMatcher(None, "", wanted)
         scored = []
         for number in candidates:
             message = self.messages[number]
+            if cutoff:
+                bound.set_seq1(message)
+                if bound.real_quick_ratio() < cutoff or bound.quick_ratio() < cutoff:
+                    continue
             matcher.set_seq2(message)
-            # difflib's quick ratios are upper bounds of its ratio, at a fraction of the cost.
-            if cutoff and (matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff):
-                continue
             scored += [(matcher.ratio(), entry) for entry in self.by_message[message]]
         return sorted(scored, key=lambda pair: (-pair[0], pair[1].code))
 
