@@ -14,7 +14,7 @@ still lists the attachment codes.
 
 Words match exactly, by prefix (3+ letters), or with one typo (4+ letters, through a
 single-deletion index, so no query scans the vocabulary). Guides are searched the same way, by
-title, summary and text (`search_guides`).
+title, summary and text (errors/guidesearch.py).
 """
 
 import re
@@ -22,12 +22,12 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, reduce
+from functools import reduce
 from operator import add, itemgetter
 from typing import overload
 
 from errors import packing
-from errors.catalogue import Catalogue, ErrorCode, Guide
+from errors.catalogue import Catalogue, ErrorCode
 from errors.loading import get_catalogue
 from errors.searchindex import JoinedTexts, WordIndex
 from errors.searchrequest import Filters, SearchRequest
@@ -173,7 +173,7 @@ class SearchIndex:
         for cut in range(3, len(term) - 2):
             left, right = term[:cut], term[cut:]
             if left in self.words and right in self.words:
-                both = _combine(
+                both = combine(
                     [
                         word_scores(self.words, _CODE_WEIGHTS, left),
                         word_scores(self.words, _CODE_WEIGHTS, right),
@@ -233,7 +233,7 @@ class SearchIndex:
         if not found_by:
             return Results(self, [], {}, terms)
         scored = _scores_rarest_first([groups for _, groups in found_by])
-        full = scored[0] if len(scored) == 1 else _combine(scored)  # this search's own dict
+        full = scored[0] if len(scored) == 1 else combine(scored)  # this search's own dict
         terms = self._snippet_terms([t for t, _ in found_by])
         partial: dict[int, float] = {}
         last_term = found_by[-1][0]
@@ -242,7 +242,7 @@ class SearchIndex:
             # the other words follow the full ones.
             partial = {
                 code: score
-                for code, score in _combine(
+                for code, score in combine(
                     [_best_scores(groups) for _, groups in found_by[:-1]]
                 ).items()
                 if code not in full
@@ -335,7 +335,7 @@ class Results(Sequence[Hit]):
         return self.searched.catalogue.entries(self.ranked)
 
 
-def _combine(term_scores: list[dict]) -> dict:
+def combine(term_scores: list[dict]) -> dict:
     """Codes found by every term (AND), each with the sum of its term scores.
 
     The codes common to all terms are found first, rarest term first and in C (a dict's keys
@@ -389,7 +389,7 @@ def _scores_rarest_first(found_by: list[Groups]) -> list[dict[int, float]]:
     in full, and each other one, in order of size, only among the documents every term before it
     holds. A common word ("message", "send") then costs a pass in C over its arrays, not a
     dictionary of the thousands of codes it holds. Only the common codes keep all their scores;
-    _combine() intersects."""
+    combine() intersects."""
     if len(found_by) == 1:
         return [_best_scores(found_by[0])]
     scores: list[dict[int, float]] = [{} for _ in found_by]
@@ -471,51 +471,6 @@ def search(
     request: SearchRequest, catalogue: Catalogue | None = None, rank: bool = True
 ) -> Results:
     return index_for(catalogue or get_catalogue()).search(request.q, request.filters, rank)
-
-
-# --- Guides -----------------------------------------------------------------------------------
-
-GUIDE_TITLE = 100
-GUIDE_SUMMARY = 50
-GUIDE_TEXT = 10
-_GUIDE_WEIGHTS = best_weights((GUIDE_TITLE, GUIDE_SUMMARY, GUIDE_TEXT))
-
-
-@dataclass(frozen=True)
-class GuideHit:
-    guide: Guide
-    score: float
-
-
-class GuideIndex:
-    def __init__(self, catalogue: Catalogue):
-        self.slugs = sorted(catalogue.guides)
-        self.guides = [catalogue.guides[slug] for slug in self.slugs]
-        self.words = WordIndex(
-            (number, [words(g.title), words(g.summary), words(plain_guidance(g.source))])
-            for number, g in enumerate(self.guides)
-        )
-
-    def search(self, q: str) -> list[GuideHit]:
-        terms = list(dict.fromkeys(t for t in words(q) if t not in STOP_WORDS and not t.isdigit()))
-        scored = [s for s in (word_scores(self.words, _GUIDE_WEIGHTS, t) for t in terms) if s]
-        if not scored:
-            return []
-        totals = _combine(scored)
-        hits = [GuideHit(self.guides[number], score) for number, score in totals.items()]
-        # Only guides that are about the query, not every guide that uses one of its words.
-        hits = [h for h in hits if h.score >= GUIDE_SUMMARY * PREFIX_FACTOR * len(scored)]
-        return sorted(hits, key=lambda h: (-h.score, h.guide.title))
-
-
-@cache
-def _guide_index_for(catalogue: Catalogue) -> GuideIndex:
-    return GuideIndex(catalogue)
-
-
-def search_guides(q: str, catalogue: Catalogue | None = None) -> list[GuideHit]:
-    """Guides whose title or summary answers the query, best first."""
-    return _guide_index_for(catalogue or get_catalogue()).search(q)
 
 
 # Queries that always find something, offered when a search finds nothing.

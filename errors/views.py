@@ -15,9 +15,10 @@ from django.urls import reverse
 from errors import representations
 from errors.catalogue import Catalogue, ErrorCode
 from errors.facets import facets
+from errors.guidesearch import search_guides
 from errors.loading import get_catalogue
 from errors.pagination import Page, PageRequest, page_count, page_link, page_of, parse_page
-from errors.search import SUGGESTIONS, Hit, search, search_guides
+from errors.search import SUGGESTIONS, Hit, search
 from errors.searchrequest import SearchRequest, parse_request
 from errors.signals import search_missed
 from linqdocs.errorpages import JSON_DUMPS, api_envelope

@@ -2,7 +2,8 @@
 
 import pytest
 
-from errors.search import search, search_guides
+from errors.guidesearch import search_guides
+from errors.search import search
 from errors.searchrequest import SearchRequest
 
 

@@ -173,5 +173,5 @@ def test_scoring_the_rarest_word_first_gives_the_scores_of_scoring_every_word_in
     found_by = [groups for groups in found_by if groups]
     if not found_by:
         return
-    expected = module._combine([module._best_scores(groups) for groups in found_by])
-    assert module._combine(module._scores_rarest_first(found_by)) == expected
+    expected = module.combine([module._best_scores(groups) for groups in found_by])
+    assert module.combine(module._scores_rarest_first(found_by)) == expected
