@@ -11,8 +11,9 @@ reports every problem with its file and field; Django's system checks (`errors/c
 so `manage.py check` tells a docs writer exactly what is wrong.
 """
 
+import contextlib
 import threading
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,11 +58,15 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     entries: dict[int, ErrorCode] = {}
     see_targets = _see_targets(guides)
     snippet_sets: dict[str, tuple[SnippetSet | None, list[str]]] = {}
-    for path in sorted((folder / "codes").glob("*.md")):
+    paths = sorted((folder / "codes").glob("*.md"))
+    dictionary = packing.dictionary_from(_bytes_of(packing.spread(paths)))
+    for path in paths:
         source = read_file(path, problems)
         if source is None:
             continue
-        entry = load_code(source, categories, guides, registry, see_targets, problems, snippet_sets)
+        entry = load_code(
+            source, categories, guides, registry, see_targets, problems, snippet_sets, dictionary
+        )
         if entry is not None:
             # Each file is named after its code, so no code can be defined twice.
             entries[entry.code] = entry
@@ -80,23 +85,19 @@ def _collect(folder: Path) -> tuple[Catalogue | None, list[ContentProblem]]:
     _check_mentions(folder, entries, guides, problems)
     if problems:
         return None, list(problems)
-    codes = _packed(tuple(entries[number] for number in sorted(entries)))
+    codes = tuple(entries[number] for number in sorted(entries))
     newest = max(path.stat().st_mtime for path in folder.glob("*/*.md"))
     updated_at = datetime.fromtimestamp(int(newest), tz=UTC)
     return Catalogue(tuple(categories), codes, guides, updated_at), []
 
 
-def _packed(codes: tuple[ErrorCode, ...]) -> tuple[ErrorCode, ...]:
-    """The entries with their guidance compressed against a dictionary sampled from all of it."""
-    dictionary = packing.dictionary_from(e.guidance_source.encode() for e in packing.spread(codes))
-    return tuple(
-        replace(
-            entry,
-            guidance_compressed=packing.pack(entry.guidance_source.encode(), dictionary),
-            guidance_dictionary=dictionary,
-        )
-        for entry in codes
-    )
+def _bytes_of(paths: Iterable[Path]) -> Iterator[bytes]:
+    """The files' bytes, for the guidance's compression dictionary (errors/packing.py): whole
+    files, front matter and all, make as good a sample as their bodies. A file that cannot be
+    read is left out here and reported by read_file()."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            yield path.read_bytes()
 
 
 def _check_mentions(

@@ -7,14 +7,13 @@ the content folder reports everything wrong at once (errors/loading.py collects 
 import json
 import re
 import tomllib
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from errors import markdown
+from errors import markdown, packing
 from errors.catalogue import (
     NOTES_HEADING,
     REPORTED_BY,
@@ -225,10 +224,12 @@ def load_code(
     see_targets: dict[str, str],
     problems: Problems,
     snippet_sets: dict[str, tuple[SnippetSet | None, list[str]]] | None = None,
+    guidance_dictionary: bytes = b"",
 ) -> ErrorCode | None:
     """One code file as an entry, or None with its problems added. `snippet_sets` keeps each
     snippet set read during one load, so the codes that share a set share one object (with
-    its highlighted HTML) instead of a copy each."""
+    its highlighted HTML) instead of a copy each. The guidance is compressed against
+    `guidance_dictionary` (errors/packing.py), one bytes object for the whole load."""
     path = source.path
     start = len(problems)
     code = _require(source, "code", int, problems)
@@ -315,7 +316,8 @@ def load_code(
         related_codes=tuple(related_codes),
         related_guides=tuple(related_guides),
         example=example,
-        guidance_compressed=zlib.compress(source.body.encode(), 6),
+        guidance_compressed=packing.pack(source.body.encode(), guidance_dictionary),
+        guidance_dictionary=guidance_dictionary,
         message_confirmed=message_confirmed,
         reported_by=reported_by,
         sources=review.sources,
