@@ -88,7 +88,8 @@ class Nginx:
         )
         binary = nginx_binary()
         assert binary is not None
-        command = [binary, "-p", f"{self.folder}/", "-c", str(conf), "-e", str(self.folder / "e")]
+        errors = self.folder / "error.log"
+        command = [binary, "-p", f"{self.folder}/", "-c", str(conf), "-e", str(errors)]
         if cpu is not None:
             command = ["taskset", "-c", str(cpu), *command]
         self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
@@ -102,7 +103,7 @@ class Nginx:
                 return
             except OSError:
                 time.sleep(0.05)
-        raise SystemExit(f"nginx did not start: {(self.folder / 'error.log').read_text()}")
+        raise SystemExit(f"nginx did not start: {errors.read_text()}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -100,13 +100,7 @@ def search_table(results: dict[str, dict]) -> list[dict]:
         f"{SEARCH_PROCESSES} processes; search alone / whole htmx fragment view)"
     )
     print(f"  {'query':<46}" + "".join(f" {label:>20}" for label in labels) + f" {'hits':>6}")
-    rows = []
-    queries = [row["query"] for row in next(iter(results.values()))["queries"]]
-    for number, query in enumerate(queries):
-        cells = [results[label]["queries"][number] for label in labels]
-        shown = "".join(f" {c['search_ms']:>8.2f} / {c['view_ms']:>7.2f}  " for c in cells)
-        print(f"  {query[:46]:<46}{shown} {cells[-1]['hits']:>6}")
-        rows.append({"query": query, **{label: c for label, c in zip(labels, cells, strict=True)}})
+    rows = _timed_rows(results, "queries", "query")
     for label in labels:
         found = results[label]["queries"]
         worst = max(found, key=lambda row: row["search_ms"])
@@ -116,10 +110,17 @@ def search_table(results: dict[str, dict]) -> list[dict]:
             f" view {view['view_ms']:.2f} ms ({view['query']!r})"
         )
     print("\n  message matching (diagnosis alone / whole POST /api/diagnose/)       codes")
-    texts = [row["query"] for row in next(iter(results.values()))["messages"]]
-    for number, text in enumerate(texts):
-        cells = [results[label]["messages"][number] for label in labels]
+    return rows + _timed_rows(results, "messages", "message")
+
+
+def _timed_rows(results: dict[str, dict], table: str, name: str) -> list[dict]:
+    """Print one line per row of `table` (a query or a message): its two CPU times in each
+    catalogue, then how many codes it found in the last."""
+    labels = list(results)
+    rows = []
+    for number, row in enumerate(next(iter(results.values()))[table]):
+        cells = [results[label][table][number] for label in labels]
         shown = "".join(f" {c['search_ms']:>8.2f} / {c['view_ms']:>7.2f}  " for c in cells)
-        print(f"  {text[:46]:<46}{shown} {cells[-1]['hits']:>6}")
-        rows.append({"message": text, **{label: c for label, c in zip(labels, cells, strict=True)}})
+        print(f"  {row['query'][:46]:<46}{shown} {cells[-1]['hits']:>6}")
+        rows.append({name: row["query"], **dict(zip(labels, cells, strict=True))})
     return rows

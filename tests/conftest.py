@@ -5,6 +5,7 @@ from django.conf import settings
 
 from errors.catalogue import ErrorCode
 from errors.loading import get_catalogue
+from errors.search import SearchIndex
 
 # Test data several modules share (import it from here): a trace id and the 1007 envelope the
 # Linq API sends, as a developer would paste it.
@@ -121,3 +122,18 @@ def _fresh_response_cache():
     responses.clear()
     yield
     responses.clear()
+
+
+@pytest.fixture
+def rows_made(monkeypatch):
+    """The codes a search made a row (field and snippet) for, in order: a search makes one only
+    for a row that is read."""
+    made: list[int] = []
+    original = SearchIndex.hit
+
+    def hit(self, entry, score, terms):
+        made.append(entry.code)
+        return original(self, entry, score, terms)
+
+    monkeypatch.setattr(SearchIndex, "hit", hit)
+    return made
